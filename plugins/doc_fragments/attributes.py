@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # Modules that change something.
+    DOCUMENTATION = r'''
+options: {}
+attributes:
+  check_mode:
+    description: Can run in C(check_mode) and return changed status prediction without modifying the target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
+    support: full
+  action_group:
+    description: Use C(group/alicloud_oss.domains.alicloud) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - alicloud_oss.domains.alicloud
+'''
+
+    # Read-only modules.
+    INFO_MODULE = r'''
+options: {}
+attributes:
+  check_mode:
+    description: Can run in C(check_mode) and return changed status prediction without modifying the target.
+    support: full
+    details: This module only reads, so it runs in check mode as usual.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
+    support: N/A
+    details: This module never changes anything.
+  action_group:
+    description: Use C(group/alicloud_oss.domains.alicloud) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - alicloud_oss.domains.alicloud
+'''
+
+    # Modules that only query DNS and are not in the action group.
+    DNS_QUERY = r'''
+options: {}
+attributes:
+  check_mode:
+    description: Can run in C(check_mode) and return changed status prediction without modifying the target.
+    support: full
+    details: This module only reads, so it runs in check mode as usual.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
+    support: N/A
+    details: This module never changes anything.
+'''

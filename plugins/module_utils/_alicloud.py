@@ -1,0 +1,325 @@
+# -*- coding: utf-8 -*-
+# This file is PRIVATE to the collection: it can change at any time without notice.
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Shared layer: the common options, credential resolution, the error hierarchy and the retry policy.
+
+Nothing here imports an Alibaba Cloud SDK; the SDK wrappers (_oss.py, _alidns.py) translate their
+exceptions into the classes below, so that modules branch on one vocabulary of codes.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import random
+import time
+
+from ansible.module_utils.basic import env_fallback
+
+COLLECTION_VERSION = '0.1.0'
+USER_AGENT = 'AnsibleCollection/alicloud_oss.domains/%s' % COLLECTION_VERSION
+
+DEFAULT_RETRIES = 8
+DEFAULT_TIMEOUT = 30.0
+
+# First set wins: the option itself, then the Terraform / older Ansible provider names, then the SDKs' names.
+ENV_FALLBACKS = {
+    'alicloud_access_key': ['ALICLOUD_ACCESS_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_ID'],
+    'alicloud_secret_key': ['ALICLOUD_SECRET_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
+    'alicloud_security_token': ['ALICLOUD_SECURITY_TOKEN', 'ALIBABA_CLOUD_SECURITY_TOKEN'],
+    'alicloud_region': ['ALICLOUD_REGION', 'ALIBABA_CLOUD_REGION_ID'],
+    'oss_endpoint': ['ALICLOUD_OSS_ENDPOINT'],
+    'alidns_endpoint': ['ALICLOUD_ALIDNS_ENDPOINT'],
+}
+
+
+def alicloud_argument_spec():
+    """The options every API module shares; documented by the alicloud_oss.domains.alicloud fragment."""
+    return dict(
+        alicloud_access_key=dict(type='str', aliases=['access_key', 'access_key_id'], no_log=False,
+                                 fallback=(env_fallback, ENV_FALLBACKS['alicloud_access_key'])),
+        alicloud_secret_key=dict(type='str', aliases=['secret_key', 'access_key_secret'], no_log=True,
+                                 fallback=(env_fallback, ENV_FALLBACKS['alicloud_secret_key'])),
+        alicloud_security_token=dict(type='str', aliases=['security_token'], no_log=True,
+                                     fallback=(env_fallback, ENV_FALLBACKS['alicloud_security_token'])),
+        alicloud_region=dict(type='str', aliases=['region'],
+                             fallback=(env_fallback, ENV_FALLBACKS['alicloud_region'])),
+        oss_endpoint=dict(type='str', fallback=(env_fallback, ENV_FALLBACKS['oss_endpoint'])),
+        alidns_endpoint=dict(type='str', fallback=(env_fallback, ENV_FALLBACKS['alidns_endpoint'])),
+        api_retries=dict(type='int', default=DEFAULT_RETRIES),
+        api_timeout=dict(type='float', default=DEFAULT_TIMEOUT),
+    )
+
+
+class AlicloudParams(object):
+    """The shared options of one module run, resolved and checked."""
+
+    def __init__(self, access_key=None, secret_key=None, security_token=None, region=None,
+                 oss_endpoint=None, alidns_endpoint=None, retries=DEFAULT_RETRIES, timeout=DEFAULT_TIMEOUT):
+        self.access_key = access_key or None
+        self.secret_key = secret_key or None
+        self.security_token = security_token or None
+        self.region = region or None
+        self.oss_endpoint = oss_endpoint or None
+        self.alidns_endpoint = alidns_endpoint or None
+        self.retries = retries
+        self.timeout = timeout
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(
+            access_key=params.get('alicloud_access_key'),
+            secret_key=params.get('alicloud_secret_key'),
+            security_token=params.get('alicloud_security_token'),
+            region=params.get('alicloud_region'),
+            oss_endpoint=params.get('oss_endpoint'),
+            alidns_endpoint=params.get('alidns_endpoint'),
+            retries=params.get('api_retries', DEFAULT_RETRIES),
+            timeout=params.get('api_timeout', DEFAULT_TIMEOUT),
+        )
+
+    @classmethod
+    def from_module(cls, module):
+        """Build from module.params; fails the module (before any API call) when the options contradict."""
+        params = cls.from_params(module.params)
+        problem = params.problem()
+        if problem:
+            module.fail_json(msg=problem, error_code='InvalidParameter')
+        return params
+
+    def problem(self):
+        """A message naming the field and the fix, or None when the options are usable."""
+        if bool(self.access_key) != bool(self.secret_key):
+            missing = 'alicloud_secret_key' if self.access_key else 'alicloud_access_key'
+            return ('%s is missing: give both alicloud_access_key and alicloud_secret_key (or the ALICLOUD_* / ALIBABA_CLOUD_* '
+                    'environment variables), or neither to use the default credential chain.' % missing)
+        if self.security_token and not self.access_key:
+            return ('alicloud_security_token needs alicloud_access_key and alicloud_secret_key: an STS token is only valid '
+                    'together with the temporary key pair it was issued with.')
+        if self.retries is not None and not 0 <= self.retries <= 50:
+            return 'api_retries must be between 0 and 50, got %s.' % self.retries
+        if self.timeout is not None and not 0 < self.timeout <= 600:
+            return 'api_timeout must be more than 0 and at most 600 seconds, got %s.' % self.timeout
+        return None
+
+    @property
+    def uses_default_chain(self):
+        return not self.access_key
+
+    def secrets(self):
+        """Values that must never appear in output."""
+        return [value for value in (self.secret_key, self.security_token) if value]
+
+    def retry_policy(self, **kwargs):
+        return RetryPolicy(max_attempts=(self.retries or 0) + 1, **kwargs)
+
+
+def default_chain_credentials():
+    """Resolve credentials through the Alibaba Cloud default chain (environment, OIDC, profile files, ECS RAM role).
+
+    Returns (access_key, secret_key, security_token). The import is deferred because the credentials
+    package is heavy and only needed when no key was given.
+    """
+    try:
+        from alibabacloud_credentials.client import Client as CredentialClient
+    except ImportError:
+        raise AlicloudAuthError('MissingCredentials',
+                                'No access key was given and the alibabacloud-credentials package, needed for the default '
+                                'credential chain, is not installed. Set alicloud_access_key and alicloud_secret_key.')
+    try:
+        credential = CredentialClient().get_credential()
+    except Exception as exc:  # pylint: disable=broad-except
+        raise AlicloudAuthError('MissingCredentials',
+                                'No access key was given and the default credential chain found none (%s). Set '
+                                'alicloud_access_key and alicloud_secret_key, or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY.'
+                                % type(exc).__name__)
+    return credential.access_key_id, credential.access_key_secret, credential.security_token
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Errors
+
+THROTTLING_CODES = frozenset([
+    'Throttling', 'Throttling.User', 'Throttling.Api', 'Throttling.System', 'ServiceUnavailable.Throttling',
+    'RequestLimitExceeded', 'TooManyRequests', 'SlowDown',
+])
+TRANSIENT_CODES = frozenset([
+    'ServiceUnavailable', 'InternalError', 'LastOperationNotFinished', 'RequestTimeout', 'Unavailable',
+    'ServiceTemporarilyUnavailable', 'InternalServerError',
+])
+AUTH_CODES = frozenset([
+    'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'InvalidAccessKeyId.Inactive',
+    'Forbidden.RAM', 'Forbidden', 'AccessDenied', 'InvalidSecurityToken.Expired', 'InvalidSecurityToken.Malformed',
+    'InvalidSecurityToken.MismatchWithAccessKey', 'SecurityTokenExpired', 'InvalidTimeStamp.Expired',
+    'RequestTimeTooSkewed', 'IncompleteSignature', 'MissingCredentials', 'InvalidCredentials',
+])
+NOT_FOUND_CODES = frozenset(['NoSuchBucket', 'NoSuchCname', 'CnameTokenNotFound', 'InvalidDomainName.NoExist',
+                             'DomainRecordNotBelongToUser', 'InvalidRR.NoExist', 'NotFound'])
+CONFLICT_CODES = frozenset(['CnameAlreadyExists', 'DomainRecordConflict', 'DomainRecordDuplicate', 'Conflict'])
+
+
+class AlicloudError(Exception):
+    """An error reported by an Alibaba Cloud API (or met on the way to it)."""
+
+    def __init__(self, code, message, request_id=None, http_status=None, details=None):
+        super(AlicloudError, self).__init__(message)
+        self.code = code or 'Unknown'
+        self.message = message or ''
+        self.request_id = request_id or None
+        self.http_status = http_status
+        self.details = details or {}
+
+    def __str__(self):
+        text = '%s: %s' % (self.code, self.message)
+        if self.http_status:
+            text += ' (HTTP %s' % self.http_status
+            text += ', request id %s)' % self.request_id if self.request_id else ')'
+        elif self.request_id:
+            text += ' (request id %s)' % self.request_id
+        return text
+
+    def to_result(self):
+        return dict(error_code=self.code, request_id=self.request_id, http_status=self.http_status)
+
+
+class AlicloudAuthError(AlicloudError):
+    """Signature, key, token or permission problems: retrying cannot help."""
+
+
+class AlicloudValidationError(AlicloudError):
+    """The request was refused as malformed or invalid."""
+
+
+class AlicloudNotFoundError(AlicloudError):
+    """The bucket, zone, record, binding or token does not exist."""
+
+
+class AlicloudConflictError(AlicloudError):
+    """The request clashes with existing state."""
+
+
+class AlicloudThrottlingError(AlicloudError):
+    """Rate limited. `retry_after` (seconds) is set when the service said how long to wait."""
+
+    def __init__(self, code, message, request_id=None, http_status=None, details=None, retry_after=None):
+        super(AlicloudThrottlingError, self).__init__(code, message, request_id, http_status, details)
+        self.retry_after = retry_after
+
+
+class AlicloudServiceError(AlicloudError):
+    """A transient server-side failure (5xx, busy, unfinished operation)."""
+
+
+class AlicloudConnectionError(AlicloudError):
+    """The request did not get an answer. `sent` is True when it may have reached the service (so a write may have
+    happened): callers reconcile by reading before they trust a retry's error."""
+
+    def __init__(self, message, sent=True, details=None):
+        super(AlicloudConnectionError, self).__init__('ConnectionError', message, details=details)
+        self.sent = sent
+
+
+def error_from_code(code, message, request_id=None, http_status=None, details=None, retry_after=None):
+    """Pick the error class for a service error code and HTTP status."""
+    code = code or ''
+    if code in THROTTLING_CODES or code.startswith('Throttling') or http_status == 429:
+        return AlicloudThrottlingError(code or 'Throttling', message, request_id, http_status, details, retry_after)
+    if code in AUTH_CODES or code.startswith('Forbidden') or code.startswith('InvalidAccessKeyId'):
+        return AlicloudAuthError(code, message, request_id, http_status, details)
+    if code in TRANSIENT_CODES or (http_status is not None and http_status >= 500):
+        return AlicloudServiceError(code or 'ServiceUnavailable', message, request_id, http_status, details)
+    if code in NOT_FOUND_CODES:
+        return AlicloudNotFoundError(code, message, request_id, http_status, details)
+    if code in CONFLICT_CODES:
+        return AlicloudConflictError(code, message, request_id, http_status, details)
+    if code.startswith('Invalid') or code.startswith('Malformed') or code.startswith('Missing') or http_status == 400:
+        return AlicloudValidationError(code, message, request_id, http_status, details)
+    return AlicloudError(code, message, request_id, http_status, details)
+
+
+def is_retryable(error):
+    """Whether another attempt can succeed: throttling, transient service errors and lost connections only."""
+    return isinstance(error, (AlicloudThrottlingError, AlicloudServiceError, AlicloudConnectionError))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Retries
+
+class RetryPolicy(object):
+    """Jittered exponential backoff with a bound on attempts and on total time.
+
+    The n-th delay is drawn from [d/2, d] with d = min(max_delay, base_delay * 2**n) ("equal jitter"): it grows,
+    never collapses to zero, and spreads out the forks of a fleet that were throttled together.
+    """
+
+    def __init__(self, max_attempts=DEFAULT_RETRIES + 1, base_delay=0.5, max_delay=8.0, total_timeout=120.0,
+                 sleep=time.sleep, clock=time.monotonic, rand=random.random):
+        self.max_attempts = max(1, int(max_attempts))
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.total_timeout = total_timeout
+        self._sleep = sleep
+        self._clock = clock
+        self._rand = rand
+        self.attempts = 0
+        self.errors = []
+
+    def delay(self, retry_number, error=None):
+        """Seconds to wait before retry number `retry_number` (0 for the first retry)."""
+        retry_after = getattr(error, 'retry_after', None)
+        if retry_after:
+            return min(self.max_delay, float(retry_after)) * (1.0 + 0.25 * self._rand())
+        ceiling = min(self.max_delay, self.base_delay * (2 ** retry_number))
+        return ceiling / 2.0 + self._rand() * ceiling / 2.0
+
+    def delays(self):
+        """The schedule this policy would follow if every attempt failed (for docs and tests)."""
+        return [self.delay(number) for number in range(self.max_attempts - 1)]
+
+    def run(self, func, *args, **kwargs):
+        """Call func until it succeeds, fails for good, or the bounds are reached; re-raise the last error.
+
+        After run(), `attempts` is how many calls were made and `errors` the retryable errors met, so a caller
+        can tell that a write was repeated (and reconcile, for example a duplicate after a lost answer).
+        """
+        self.attempts = 0
+        self.errors = []
+        started = self._clock()
+        while True:
+            self.attempts += 1
+            try:
+                return func(*args, **kwargs)
+            except AlicloudError as exc:
+                if not is_retryable(exc) or self.attempts >= self.max_attempts:
+                    raise
+                wait = self.delay(self.attempts - 1, exc)
+                if self._clock() - started + wait > self.total_timeout:
+                    raise
+                self.errors.append(exc)
+                self._sleep(wait)
+
+    @property
+    def retried(self):
+        return self.attempts > 1
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Reporting
+
+def redact(text, secrets):
+    """Replace every secret in text by a mask; used on any message that echoes service or SDK text."""
+    if not text:
+        return text
+    for secret in secrets or ():
+        if secret:
+            text = text.replace(secret, '********')
+    return text
+
+
+def fail_with_error(module, error, msg=None, secrets=None, **result):
+    """Fail the module with an API error: message, code, request id and status, secrets masked."""
+    message = str(error) if msg is None else '%s %s' % (msg, error)
+    result.update(error.to_result())
+    module.fail_json(msg=redact(message, secrets), **result)

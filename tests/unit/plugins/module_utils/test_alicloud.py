@@ -1,0 +1,269 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
+    AlicloudAuthError, AlicloudConflictError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError,
+    AlicloudParams, AlicloudServiceError, AlicloudThrottlingError, AlicloudValidationError, RetryPolicy,
+    alicloud_argument_spec, error_from_code, fail_with_error, is_retryable,
+)
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
+
+ENV_NAMES = [
+    'ALICLOUD_ACCESS_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_SECRET_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+    'ALICLOUD_SECURITY_TOKEN', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_REGION', 'ALIBABA_CLOUD_REGION_ID',
+    'ALICLOUD_OSS_ENDPOINT', 'ALICLOUD_ALIDNS_ENDPOINT',
+]
+SECRET = 'S3cr3t-Do-Not-Print-7f3a9c'
+TOKEN = 'STS-T0ken-Do-Not-Print-91be'
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def _params_main():
+    module = AnsibleModule(argument_spec=alicloud_argument_spec(), supports_check_mode=True)
+    params = AlicloudParams.from_module(module)
+    module.exit_json(changed=False, resolved=vars(params))
+
+
+def _resolve(args):
+    failed, result = run_module(_params_main, args)
+    assert not failed, result
+    return result['resolved']
+
+
+# --- env fallback precedence -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('option, alicloud_env, sdk_env', [
+    ('access_key', 'ALICLOUD_ACCESS_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_ID'),
+    ('region', 'ALICLOUD_REGION', 'ALIBABA_CLOUD_REGION_ID'),
+])
+def test_option_beats_alicloud_env_beats_sdk_env(monkeypatch, option, alicloud_env, sdk_env):
+    monkeypatch.setenv('ALICLOUD_SECRET_KEY', SECRET)
+    if option != 'access_key':
+        monkeypatch.setenv('ALICLOUD_ACCESS_KEY', 'AK')
+    monkeypatch.setenv(sdk_env, 'from-sdk-env')
+    assert _resolve({})[option] == 'from-sdk-env'
+    monkeypatch.setenv(alicloud_env, 'from-alicloud-env')
+    assert _resolve({})[option] == 'from-alicloud-env'
+    assert _resolve({'alicloud_' + option: 'from-option'})[option] == 'from-option'
+
+
+def test_secret_fallback_order(monkeypatch):
+    monkeypatch.setenv('ALICLOUD_ACCESS_KEY', 'AK1')
+    monkeypatch.setenv('ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'sdk-secret')
+    monkeypatch.setenv('ALICLOUD_SECRET_KEY', 'alicloud-secret')
+    failed, result = run_module(_params_main, {})
+    assert not failed
+    # the secret is resolved from ALICLOUD_SECRET_KEY, and masked in what the module returns
+    assert 'alicloud-secret' not in json.dumps(result)
+    assert 'sdk-secret' not in json.dumps(result)
+    params = AlicloudParams.from_params({'alicloud_secret_key': None})
+    assert params.secret_key is None
+
+
+def test_aliases_and_endpoints(monkeypatch):
+    monkeypatch.setenv('ALICLOUD_OSS_ENDPOINT', 'http://127.0.0.1:1')
+    resolved = _resolve({'access_key_id': 'AK', 'access_key_secret': 'x', 'region': 'cn-beijing',
+                         'alidns_endpoint': 'http://127.0.0.1:2'})
+    assert resolved['access_key'] == 'AK'
+    assert resolved['region'] == 'cn-beijing'
+    assert resolved['oss_endpoint'] == 'http://127.0.0.1:1'
+    assert resolved['alidns_endpoint'] == 'http://127.0.0.1:2'
+
+
+def test_no_key_means_default_chain():
+    assert AlicloudParams.from_params({}).uses_default_chain
+    assert not AlicloudParams.from_params({'alicloud_access_key': 'AK', 'alicloud_secret_key': 's'}).uses_default_chain
+
+
+@pytest.mark.parametrize('args, field', [
+    ({'alicloud_access_key': 'AK'}, 'alicloud_secret_key'),
+    ({'alicloud_secret_key': SECRET}, 'alicloud_access_key'),
+    ({'alicloud_security_token': TOKEN}, 'alicloud_security_token'),
+    ({'api_retries': 99}, 'api_retries'),
+    ({'api_timeout': 0}, 'api_timeout'),
+])
+def test_contradictory_options_fail_naming_the_field(args, field):
+    failed, result = run_module(_params_main, args)
+    assert failed
+    assert result['msg'].startswith(field) or field in result['msg']
+    assert SECRET not in json.dumps(result) and TOKEN not in json.dumps(result)
+
+
+# --- secrets never leak ------------------------------------------------------------------------------------------
+
+def _failing_main():
+    module = AnsibleModule(argument_spec=alicloud_argument_spec())
+    params = AlicloudParams.from_module(module)
+    error = AlicloudAuthError('SignatureDoesNotMatch', 'string to sign used %s and token %s' % (params.secret_key, params.security_token),
+                              request_id='RID-1', http_status=403)
+    fail_with_error(module, error, msg='Could not list the bindings:', secrets=params.secrets(), echoed=params.secret_key)
+
+
+def test_secret_and_token_masked_in_errors_and_results(monkeypatch):
+    monkeypatch.setenv('ALIBABA_CLOUD_SECURITY_TOKEN', TOKEN)
+    failed, result = run_module(_failing_main, {'alicloud_access_key': 'AK', 'alicloud_secret_key': SECRET})
+    assert failed
+    text = json.dumps(result)
+    assert SECRET not in text
+    assert TOKEN not in text
+    assert result['error_code'] == 'SignatureDoesNotMatch'
+    assert result['request_id'] == 'RID-1'
+    assert result['http_status'] == 403
+    assert result['msg'].startswith('Could not list the bindings: SignatureDoesNotMatch')
+
+
+def test_secret_options_are_no_log():
+    spec = alicloud_argument_spec()
+    assert spec['alicloud_secret_key']['no_log'] is True
+    assert spec['alicloud_security_token']['no_log'] is True
+
+
+# --- error classification ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('code, status, cls', [
+    ('Throttling.User', 400, AlicloudThrottlingError),
+    ('Throttling', 503, AlicloudThrottlingError),
+    ('ServiceUnavailable', 503, AlicloudServiceError),
+    ('InternalError', 500, AlicloudServiceError),
+    ('LastOperationNotFinished', 400, AlicloudServiceError),
+    ('', 502, AlicloudServiceError),
+    ('SignatureDoesNotMatch', 403, AlicloudAuthError),
+    ('InvalidAccessKeyId', 403, AlicloudAuthError),
+    ('InvalidAccessKeyId.NotFound', 404, AlicloudAuthError),
+    ('Forbidden.RAM', 403, AlicloudAuthError),
+    ('InvalidArgument', 400, AlicloudValidationError),
+    ('NoSuchBucket', 404, AlicloudNotFoundError),
+    ('CnameAlreadyExists', 409, AlicloudConflictError),
+    ('NeedVerifyDomainOwnership', 403, AlicloudError),
+])
+def test_error_from_code(code, status, cls):
+    error = error_from_code(code, 'message', 'RID', status)
+    assert type(error) is cls  # pylint: disable=unidiomatic-typecheck
+    assert error.http_status == status
+    assert error.request_id == 'RID'
+
+
+def test_error_string_carries_code_status_and_request_id():
+    error = error_from_code('NoSuchBucket', 'The bucket does not exist.', 'ABC123', 404)
+    assert str(error) == 'NoSuchBucket: The bucket does not exist. (HTTP 404, request id ABC123)'
+    assert error.to_result() == {'error_code': 'NoSuchBucket', 'request_id': 'ABC123', 'http_status': 404}
+
+
+# --- retry policy ------------------------------------------------------------------------------------------------
+
+class _Flaky(object):
+    def __init__(self, errors, result='ok'):
+        self.errors = list(errors)
+        self.calls = 0
+        self.result = result
+
+    def __call__(self):
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return self.result
+
+
+def _policy(max_attempts=6, total_timeout=1000.0, rand=lambda: 0.5):
+    sleeps = []
+    clock = [0.0]
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        clock[0] += seconds
+
+    policy = RetryPolicy(max_attempts=max_attempts, base_delay=0.5, max_delay=8.0, total_timeout=total_timeout,
+                         sleep=sleep, clock=lambda: clock[0], rand=rand)
+    return policy, sleeps
+
+
+@pytest.mark.parametrize('error', [
+    error_from_code('Throttling.User', 'slow down', http_status=400),
+    error_from_code('ServiceUnavailable', 'busy', http_status=503),
+    error_from_code('InternalError', 'oops', http_status=500),
+    error_from_code('LastOperationNotFinished', 'wait', http_status=400),
+    error_from_code('', 'bad gateway', http_status=502),
+    AlicloudConnectionError('connection reset', sent=True),
+])
+def test_retries_retryable_errors_until_success(error):
+    policy, sleeps = _policy()
+    func = _Flaky([error, error, error])
+    assert policy.run(func) == 'ok'
+    assert func.calls == 4
+    assert policy.attempts == 4 and policy.retried
+    assert len(sleeps) == 3
+    assert sleeps[0] < sleeps[1] < sleeps[2]
+
+
+@pytest.mark.parametrize('code, status', [
+    ('SignatureDoesNotMatch', 403), ('InvalidAccessKeyId', 403), ('Forbidden.RAM', 403), ('InvalidArgument', 400),
+])
+def test_never_retries_permanent_errors(code, status):
+    policy, sleeps = _policy()
+    func = _Flaky([error_from_code(code, 'no', http_status=status)])
+    with pytest.raises(AlicloudError) as excinfo:
+        policy.run(func)
+    assert excinfo.value.code == code
+    assert func.calls == 1 and sleeps == []
+    assert not is_retryable(excinfo.value)
+
+
+def test_stops_at_attempt_bound():
+    policy, sleeps = _policy(max_attempts=3)
+    func = _Flaky([error_from_code('ServiceUnavailable', 'busy', http_status=503)] * 10)
+    with pytest.raises(AlicloudServiceError):
+        policy.run(func)
+    assert func.calls == 3
+    assert len(sleeps) == 2
+
+
+def test_stops_at_total_time_bound():
+    policy, sleeps = _policy(max_attempts=50, total_timeout=10.0)
+    func = _Flaky([error_from_code('Throttling', 'slow', http_status=503)] * 50)
+    with pytest.raises(AlicloudThrottlingError):
+        policy.run(func)
+    assert sum(sleeps) <= 10.0
+    assert func.calls < 50
+
+
+def test_delays_grow_to_the_cap_and_are_jittered():
+    low, _ = _policy(max_attempts=10, rand=lambda: 0.0)
+    high, _ = _policy(max_attempts=10, rand=lambda: 1.0)
+    assert low.delays() == [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0, 4.0]
+    assert high.delays() == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0, 8.0]
+    import random
+    rng = random.Random(7)
+    jittered, _ = _policy(max_attempts=10, rand=rng.random)
+    values = jittered.delays()
+    assert len(set(values)) == len(values)
+    for number, value in enumerate(values):
+        ceiling = min(8.0, 0.5 * 2 ** number)
+        assert ceiling / 2 <= value <= ceiling
+
+
+def test_retry_after_is_honoured():
+    policy, sleeps = _policy()
+    error = AlicloudThrottlingError('Throttling.User', 'slow', http_status=400, retry_after=3.0)
+    assert policy.run(_Flaky([error])) == 'ok'
+    assert 3.0 <= sleeps[0] <= 3.75
+
+
+def test_params_build_policy_from_api_retries():
+    assert AlicloudParams(retries=0).retry_policy().max_attempts == 1
+    assert AlicloudParams(retries=4).retry_policy().max_attempts == 5
