@@ -243,13 +243,13 @@ def test_stops_at_total_time_bound():
 
 
 def test_delays_grow_to_the_cap_and_are_jittered():
-    low, _ = _policy(max_attempts=10, rand=lambda: 0.0)
-    high, _ = _policy(max_attempts=10, rand=lambda: 1.0)
+    low = _policy(max_attempts=10, rand=lambda: 0.0)[0]
+    high = _policy(max_attempts=10, rand=lambda: 1.0)[0]
     assert low.delays() == [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0, 4.0]
     assert high.delays() == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0, 8.0]
     import random
     rng = random.Random(7)
-    jittered, _ = _policy(max_attempts=10, rand=rng.random)
+    jittered = _policy(max_attempts=10, rand=rng.random)[0]
     values = jittered.delays()
     assert len(set(values)) == len(values)
     for number, value in enumerate(values):
