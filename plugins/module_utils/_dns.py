@@ -1,0 +1,896 @@
+# -*- coding: utf-8 -*-
+# This file is PRIVATE to the collection: it can change at any time without notice.
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Wait until DNS names resolve as expected on every authoritative nameserver.
+
+The delegation walk: the zone cut of a name is found by asking the configured resolvers for the SOA of the
+name (and of its parents while nothing useful comes back); the NS names of the zone and their addresses are
+looked up through the same resolvers; then every authoritative server is asked directly (no recursion, UDP,
+TCP when the answer is truncated). Zone cuts, NS sets and NS addresses are cached for the whole run.
+
+Everything that decides (name and value normalisation, comparison modes, the backoff schedule, the waiting
+loop) is a pure function or takes its clock/sleep/query function as an argument so that it is unit tested
+without a network and without sleeping.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import socket
+import threading
+import time
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+
+try:
+    from concurrent.futures import ThreadPoolExecutor
+except ImportError:  # Python 2 has no concurrent.futures: queries then run one after the other
+    ThreadPoolExecutor = None
+
+try:
+    import dns.exception
+    import dns.flags
+    import dns.message
+    import dns.name
+    import dns.query
+    import dns.rcode
+    import dns.rdatatype
+except ImportError:
+    HAS_DNSPYTHON = False
+    DNSPYTHON_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_DNSPYTHON = True
+    DNSPYTHON_IMPORT_ERROR = None
+
+try:
+    from time import monotonic as _monotonic
+except ImportError:  # Python 2
+    _monotonic = time.time
+
+
+RECORD_TYPES = ('A', 'AAAA', 'CAA', 'CNAME', 'MX', 'NS', 'PTR', 'SRV', 'TXT')
+MODES = ('equals', 'subset', 'superset')
+HOST_TYPES = ('CNAME', 'NS', 'PTR')
+MAX_WORKERS = 32
+MAX_CNAME_CHAIN = 8
+EDNS_PAYLOAD = 1232
+BACKOFF_FACTOR = 1.25  # slow growth: a record published in the first 5 s is seen within 1.5 s
+
+
+class DNSWaitError(Exception):
+    """Base class of the errors of this module."""
+
+
+class ZoneNotFoundError(DNSWaitError):
+    """No zone serves the name: every resolver (or every authoritative server) refused it. Not retried."""
+
+
+class TransientDNSError(DNSWaitError):
+    """A lookup that failed for now (timeout, SERVFAIL, network error); retried in the next round."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pure helpers: names, values, comparison, resolver strings, backoff
+# ---------------------------------------------------------------------------------------------------------
+
+def normalize_name(name, field='name'):
+    """Return ``name`` in lower case, without trailing dot, IDNA-encoded; raise ValueError naming ``field``."""
+    if not isinstance(name, str) and not _is_text(name):
+        raise ValueError('{0}: expected a DNS name, got {1!r}'.format(field, name))
+    text = name.strip()
+    if text.endswith('.'):
+        text = text[:-1]
+    if not text:
+        raise ValueError('{0}: the DNS name is empty'.format(field))
+    try:
+        text.encode('ascii')
+    except UnicodeError:
+        try:
+            text = text.encode('idna').decode('ascii')
+        except UnicodeError as exc:
+            raise ValueError('{0}: {1!r} is not a valid internationalised DNS name ({2})'.format(field, name, exc))
+    text = text.lower()
+    if len(text) > 253:
+        raise ValueError('{0}: {1!r} is longer than 253 characters'.format(field, name))
+    for label in text.split('.'):
+        if not label:
+            raise ValueError('{0}: {1!r} has an empty label'.format(field, name))
+        if len(label) > 63:
+            raise ValueError('{0}: {1!r} has a label longer than 63 characters'.format(field, name))
+        if label.startswith('-') or label.endswith('-'):
+            raise ValueError('{0}: {1!r} has a label that starts or ends with "-"'.format(field, name))
+        for char in label:
+            if not (char.isalnum() or char in '-_*'):
+                raise ValueError('{0}: {1!r} contains the character {2!r}, which is not allowed in a DNS name'.format(field, name, char))
+    return text
+
+
+def _is_text(value):
+    try:
+        return isinstance(value, unicode)  # noqa: F821 pylint: disable=undefined-variable
+    except NameError:
+        return isinstance(value, str)
+
+
+def unquote_txt(value):
+    """Join the character-strings of a TXT value given in zone-file syntax (``"a" "b"`` -> ``ab``).
+
+    A value that does not start with a double quote is returned unchanged, so both ``v=spf1 -all`` and
+    ``"v=spf1 -all"`` compare equal to the TXT record ``v=spf1 -all``.
+    """
+    text = value.strip()
+    if not text.startswith('"'):
+        return value
+    parts = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char.isspace():
+            index += 1
+            continue
+        if char != '"':
+            return value  # not zone-file syntax after all: compare as given
+        index += 1
+        buf = []
+        closed = False
+        while index < len(text):
+            char = text[index]
+            if char == '\\' and index + 1 < len(text):
+                digits = text[index + 1:index + 4]
+                if len(digits) == 3 and digits.isdigit():
+                    buf.append(chr(int(digits)))
+                    index += 4
+                    continue
+                buf.append(text[index + 1])
+                index += 2
+                continue
+            if char == '"':
+                closed = True
+                index += 1
+                break
+            buf.append(char)
+            index += 1
+        if not closed:
+            return value
+        parts.append(''.join(buf))
+    return ''.join(parts)
+
+
+def _normalize_ip(value, family):
+    try:
+        return socket.inet_ntop(family, socket.inet_pton(family, value.strip()))
+    except (socket.error, ValueError, OSError):
+        return value.strip().lower()
+
+
+def normalize_value(rtype, value):
+    """Normalise one record value of type ``rtype`` for comparison (user input and DNS answers alike)."""
+    rtype = rtype.upper()
+    value = '{0}'.format(value)
+    if rtype == 'TXT':
+        return unquote_txt(value)
+    if rtype == 'A':
+        return _normalize_ip(value, socket.AF_INET)
+    if rtype == 'AAAA':
+        return _normalize_ip(value, socket.AF_INET6)
+    if rtype in HOST_TYPES:
+        return value.strip().rstrip('.').lower() if value.strip() != '.' else '.'
+    words = value.split()
+    if rtype == 'MX' and len(words) == 2:
+        return '{0} {1}'.format(_int_text(words[0]), words[1].rstrip('.').lower() or '.')
+    if rtype == 'SRV' and len(words) == 4:
+        return '{0} {1} {2} {3}'.format(_int_text(words[0]), _int_text(words[1]), _int_text(words[2]), words[3].rstrip('.').lower() or '.')
+    if rtype == 'CAA' and len(words) >= 3:
+        return '{0} {1} {2}'.format(_int_text(words[0]), words[1].lower(), unquote_txt(' '.join(words[2:])))
+    return ' '.join(words)
+
+
+def _int_text(text):
+    try:
+        return str(int(text))
+    except ValueError:
+        return text
+
+
+def matches(mode, expected, actual):
+    """Compare normalised value lists.
+
+    ``equals``: the same set of values. ``subset``: every expected value is published (others may exist).
+    ``superset``: every published value is one of the expected values (none published is fine).
+    """
+    expected = set(expected)
+    actual = set(actual)
+    if mode == 'equals':
+        return expected == actual
+    if mode == 'subset':
+        return expected <= actual
+    if mode == 'superset':
+        return actual <= expected
+    raise ValueError('unknown comparison mode {0!r}'.format(mode))
+
+
+def _valid_ip(text):
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, text)
+            return True
+        except (socket.error, ValueError, OSError):
+            continue
+    return False
+
+
+def parse_resolver(text, default_port=53, field='resolvers'):
+    """Parse ``address``, ``address:port``, ``[v6]`` or ``[v6]:port`` (a bare IPv6 address also works).
+
+    Returns ``(address, port)``; raises ValueError naming ``field``.
+    """
+    raw = '{0}'.format(text).strip()
+    host, port = raw, default_port
+    if raw.startswith('['):
+        end = raw.find(']')
+        if end < 0:
+            raise ValueError('{0}: {1!r} has "[" without "]"'.format(field, text))
+        host = raw[1:end]
+        rest = raw[end + 1:]
+        if rest:
+            if not rest.startswith(':'):
+                raise ValueError('{0}: {1!r}: expected ":port" after "]"'.format(field, text))
+            port = rest[1:]
+    elif raw.count(':') == 1:
+        host, port = raw.split(':')
+    try:
+        port = int(port)
+    except (TypeError, ValueError):
+        raise ValueError('{0}: {1!r}: the port {2!r} is not a number'.format(field, text, port))
+    if not 0 < port < 65536:
+        raise ValueError('{0}: {1!r}: the port {2} is out of range'.format(field, text, port))
+    if '%' in host:  # drop an IPv6 zone index (fe80::1%eth0): dnspython cannot use it anyway
+        host = host.split('%', 1)[0]
+    if not _valid_ip(host):
+        raise ValueError('{0}: {1!r} is not an IP address (use "address", "address:port" or "[IPv6]:port")'.format(field, text))
+    return host, port
+
+
+def parse_resolv_conf(text):
+    """Return the ``nameserver`` addresses of a resolv.conf text."""
+    result = []
+    for line in text.splitlines():
+        words = line.split('#', 1)[0].split(';', 1)[0].split()
+        if len(words) >= 2 and words[0] == 'nameserver':
+            result.append(words[1])
+    return result
+
+
+def system_resolvers(path='/etc/resolv.conf'):
+    """The system's resolvers as ``[(address, 53), ...]``; an empty list when none can be read."""
+    try:
+        with open(path) as handle:
+            content = handle.read()
+    except (IOError, OSError):
+        return []
+    result = []
+    for address in parse_resolv_conf(content):
+        try:
+            result.append(parse_resolver(address))
+        except ValueError:
+            continue
+    return result
+
+
+def backoff_schedule(initial=0.25, factor=BACKOFF_FACTOR, maximum=10.0):
+    """Yield the delays between rounds: ``initial``, growing by ``factor``, capped at ``maximum``. Never ends."""
+    delay = min(float(initial), float(maximum))
+    while True:
+        yield delay
+        delay = min(delay * factor, float(maximum))
+
+
+def format_answer(answer):
+    """Render one nameserver's answer (a list of values or an error string) for a message."""
+    if isinstance(answer, list):
+        return '[{0}]'.format(', '.join(answer)) if answer else 'no record (NXDOMAIN/NODATA)'
+    return '{0}'.format(answer)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The waiting loop (no DNS here: check_round is injected)
+# ---------------------------------------------------------------------------------------------------------
+
+class RecordSpec(object):
+    """One record to wait for; ``expected`` holds normalised values."""
+
+    def __init__(self, name, rtype, expected, mode='equals', target_resolves=False, index=0):
+        self.name = name
+        self.rtype = rtype
+        self.expected = sorted(set(expected))
+        self.mode = mode
+        self.target_resolves = target_resolves
+        self.index = index
+
+    def label(self):
+        return '{0} {1}'.format(self.name, self.rtype)
+
+
+class Outcome(object):
+    """What one check of one record found.
+
+    ``nameservers`` maps each authoritative server to its answer (list of normalised values) or an error string;
+    ``target`` (CNAME with target_resolves) is a dict ``{name, done, nameservers}`` or None; ``error`` a note.
+    """
+
+    def __init__(self, done, nameservers=None, target=None, error=None):
+        self.done = done
+        self.nameservers = nameservers or {}
+        self.target = target
+        self.error = error
+
+
+class RecordState(object):
+    def __init__(self, spec):
+        self.spec = spec
+        self.done = False
+        self.checks = 0
+        self.elapsed = 0.0
+        self.last = Outcome(False)
+
+    def as_dict(self):
+        result = {
+            'name': self.spec.name,
+            'type': self.spec.rtype,
+            'mode': self.spec.mode,
+            'expected': list(self.spec.expected),
+            'done': self.done,
+            'checks': self.checks,
+            'nameservers': dict(self.last.nameservers),
+            'elapsed': round(self.elapsed, 3),
+        }
+        if self.spec.target_resolves:
+            result['target'] = self.last.target
+        if self.last.error:
+            result['error'] = self.last.error
+        return result
+
+    def describe(self):
+        """One line: what was expected and what each server said."""
+        parts = ['{0}: expected {1} [{2}]'.format(self.spec.label(), self.spec.mode, ', '.join(self.spec.expected))]
+        if self.last.error:
+            parts.append(self.last.error)
+        if self.last.nameservers:
+            parts.append('; '.join('{0} said {1}'.format(ns, format_answer(answer)) for ns, answer in sorted(self.last.nameservers.items())))
+        elif not self.last.error:
+            parts.append('no nameserver answered yet')
+        target = self.last.target
+        if target and not target.get('done'):
+            said = '; '.join('{0} said {1}'.format(ns, format_answer(answer)) for ns, answer in sorted((target.get('nameservers') or {}).items()))
+            parts.append('the CNAME target {0} does not resolve to an address yet{1}'.format(target.get('name'), (': ' + said) if said else ''))
+        return ' - '.join(parts)
+
+
+class WaitResult(object):
+    def __init__(self, states, rounds, elapsed, timed_out):
+        self.states = states
+        self.rounds = rounds
+        self.elapsed = elapsed
+        self.timed_out = timed_out
+
+    @property
+    def completed(self):
+        return sum(1 for state in self.states if state.done)
+
+    def records(self):
+        return [state.as_dict() for state in self.states]
+
+    def timeout_message(self, timeout):
+        pending = [state for state in self.states if not state.done]
+        return 'Timeout after {0:.1f}s (timeout {1}s): {2} of {3} record(s) not as expected after {4} round(s): {5}'.format(
+            self.elapsed, timeout, len(pending), len(self.states), self.rounds, ' | '.join(state.describe() for state in pending))
+
+
+def wait_for_records(specs, check_round, timeout, delays=None, clock=_monotonic, sleep=time.sleep, on_round=None):
+    """Check ``specs`` in rounds until all are done or ``timeout`` seconds passed.
+
+    ``check_round(pending_specs)`` returns one Outcome per spec (same order). Done records are not asked again.
+    A round always runs at least once (``timeout=0`` means "check once"); the sleep before the next round follows
+    ``delays`` (an iterator, default ``backoff_schedule()``) and never runs past the deadline.
+    ``on_round(rounds, elapsed, states)`` is called after each round. Errors from check_round propagate.
+    """
+    if delays is None:
+        delays = backoff_schedule()
+    start = clock()
+    states = [RecordState(spec) for spec in specs]
+    rounds = 0
+    while True:
+        pending = [state for state in states if not state.done]
+        outcomes = check_round([state.spec for state in pending])
+        rounds += 1
+        elapsed = clock() - start
+        for state, outcome in zip(pending, outcomes):
+            state.checks += 1
+            state.last = outcome
+            state.elapsed = elapsed
+            if outcome.done:
+                state.done = True
+        if on_round is not None:
+            on_round(rounds, elapsed, states)
+        if all(state.done for state in states):
+            return WaitResult(states, rounds, elapsed, False)
+        remaining = timeout - elapsed
+        if remaining <= 0:
+            return WaitResult(states, rounds, elapsed, True)
+        sleep(max(0.0, min(next(delays), remaining)))
+
+
+def progress_line(rounds, elapsed, states, queries, now=None):
+    """One line of the progress file."""
+    now = time.time() if now is None else now
+    pending = [state for state in states if not state.done]
+    line = '{0:.3f} round={1} elapsed={2:.2f}s done={3}/{4} queries={5}'.format(
+        now, rounds, elapsed, len(states) - len(pending), len(states), queries)
+    if pending:
+        line += ' waiting: ' + pending[0].describe()
+        if len(pending) > 1:
+            line += ' (+{0} more)'.format(len(pending) - 1)
+    return line
+
+
+# ---------------------------------------------------------------------------------------------------------
+# DNS: the delegation walk and per-nameserver queries
+# ---------------------------------------------------------------------------------------------------------
+
+class _Entry(object):
+    def __init__(self):
+        self.event = threading.Event()
+        self.value = None
+        self.error = None
+
+
+class _Memo(object):
+    """A thread-safe per-run cache: concurrent callers for one key wait for a single computation.
+
+    ZoneNotFoundError results are cached; other errors are not (the next round tries again).
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = {}
+
+    def get(self, key, compute):
+        with self._lock:
+            entry = self._entries.get(key)
+            owner = entry is None
+            if owner:
+                entry = self._entries[key] = _Entry()
+        if owner:
+            try:
+                entry.value = compute()
+            except ZoneNotFoundError as exc:
+                entry.error = exc
+            except Exception as exc:  # pylint: disable=broad-except
+                entry.error = exc
+                with self._lock:
+                    self._entries.pop(key, None)
+            finally:
+                entry.event.set()
+        else:
+            entry.event.wait()
+        if entry.error is not None:
+            raise entry.error
+        return entry.value
+
+
+class _Answer(object):
+    def __init__(self, rcode, response=None, error=None):
+        self.rcode = rcode
+        self.response = response
+        self.error = error
+
+
+def _to_text(value):
+    if isinstance(value, bytes):
+        return value.decode('utf-8', 'replace')
+    return value
+
+
+def _rdata_text(rtype, rdata):
+    if rtype == 'TXT':
+        return ''.join(_to_text(part) for part in rdata.strings)
+    return rdata.to_text()
+
+
+class Resolver(object):
+    """Walks the delegation from ``resolvers`` and asks authoritative servers on ``port`` directly."""
+
+    def __init__(self, resolvers, port=53, query_timeout=5.0, query_retries=2, max_workers=MAX_WORKERS):
+        if not HAS_DNSPYTHON:
+            raise DNSWaitError('dnspython is required')
+        if not resolvers:
+            raise DNSWaitError('no resolver to walk the delegation from')
+        self.resolvers = list(resolvers)
+        self.port = port
+        self.query_timeout = query_timeout
+        self.query_retries = query_retries
+        self.max_workers = max_workers
+        self.queries = 0
+        self._count_lock = threading.Lock()
+        self._memo = _Memo()
+        self._record_pool = None
+        self._server_pool = None
+        if ThreadPoolExecutor is not None:
+            self._record_pool = ThreadPoolExecutor(max_workers=max_workers)
+            self._server_pool = ThreadPoolExecutor(max_workers=max_workers)
+
+    def close(self):
+        for pool in (self._record_pool, self._server_pool):
+            if pool is not None:
+                pool.shutdown(wait=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        self.close()
+
+    # -- transport ----------------------------------------------------------------------------------------
+
+    def _query(self, qname, rtype, address, port, recursion):
+        """One query (UDP, TCP on truncation). Returns an _Answer; network problems become rcode 'timeout'/'error'."""
+        message = dns.message.make_query(qname, rtype, use_edns=0, payload=EDNS_PAYLOAD)
+        if not recursion:
+            message.flags &= ~dns.flags.RD
+        with self._count_lock:
+            self.queries += 1
+        try:
+            response = dns.query.udp(message, address, port=port, timeout=self.query_timeout)
+            if response.flags & dns.flags.TC:
+                with self._count_lock:
+                    self.queries += 1
+                response = dns.query.tcp(message, address, port=port, timeout=self.query_timeout)
+        except dns.exception.Timeout:
+            return _Answer('timeout', error='timeout after {0}s'.format(self.query_timeout))
+        except (dns.exception.DNSException, socket.error, OSError, EOFError) as exc:
+            return _Answer('error', error='{0}: {1}'.format(type(exc).__name__, exc))
+        return _Answer(dns.rcode.to_text(response.rcode()), response=response)
+
+    def _ask_resolvers(self, qname, rtype):
+        """Ask the resolvers (recursion desired) in turn; retry SERVFAIL/timeouts; return the first usable answer.
+
+        A REFUSED answer is returned only when every resolver refused (the name is in no zone they know).
+        """
+        last = None
+        for _attempt in range(self.query_retries + 1):
+            refused = 0
+            for address, port in self.resolvers:
+                answer = self._query(qname, rtype, address, port, recursion=True)
+                if answer.rcode in ('NOERROR', 'NXDOMAIN'):
+                    return answer
+                if answer.rcode == 'REFUSED':
+                    refused += 1
+                last = answer
+            if refused == len(self.resolvers):
+                return last
+        raise TransientDNSError('{0} {1}: no resolver answered ({2})'.format(qname, rtype, last.error or last.rcode))
+
+    # -- the walk -----------------------------------------------------------------------------------------
+
+    def zone_of(self, name):
+        """Return ``(zone, [ns names])`` for ``name`` (normalised, no trailing dot; ``''`` is the root)."""
+        candidate = name
+        while True:
+            probe = self._memo.get(('probe', candidate), lambda c=candidate: self._probe(c))
+            if probe is not None:
+                zone, referral_ns = probe
+                if not zone:
+                    raise ZoneNotFoundError('no DNS zone below the root serves {0}'.format(name))
+                ns_names = referral_ns or self._memo.get(('ns', zone), lambda z=zone: self._ns_names(z))
+                return zone, ns_names
+            if not candidate:
+                raise ZoneNotFoundError('no DNS zone serves {0}: every resolver refused it ({1})'.format(
+                    name, ', '.join(_format_server(addr, port) for addr, port in self.resolvers)))
+            candidate = candidate.split('.', 1)[1] if '.' in candidate else ''
+
+    def _probe(self, candidate):
+        """Ask SOA of ``candidate``: return (zone, referral NS or None) when the reply shows the zone cut, else None."""
+        qname = (candidate or '') + '.'
+        answer = self._ask_resolvers(qname, 'SOA')
+        if answer.rcode == 'REFUSED':
+            return None
+        response = answer.response
+        owner = dns.name.from_text(qname)
+        for rrset in response.answer:
+            if rrset.name == owner and rrset.rdtype == dns.rdatatype.CNAME:
+                return None  # a CNAME is never a zone apex: the zone is above
+            if rrset.name == owner and rrset.rdtype == dns.rdatatype.SOA:
+                return candidate, None
+        for rrset in response.authority:
+            if not owner.is_subdomain(rrset.name):
+                continue
+            zone = _name_text(rrset.name)
+            if rrset.rdtype == dns.rdatatype.SOA:
+                if not zone and candidate:
+                    return None  # only the root answered for it: keep looking (ends in ZoneNotFoundError)
+                return zone, None
+            if rrset.rdtype == dns.rdatatype.NS:  # a referral from an authoritative-only server
+                return zone, sorted(set(_name_text(rdata.target) for rdata in rrset))
+        return None
+
+    def _ns_names(self, zone):
+        answer = self._ask_resolvers((zone or '') + '.', 'NS')
+        if answer.rcode != 'NOERROR':
+            raise TransientDNSError('NS of zone {0}: {1}'.format(zone or '.', answer.rcode))
+        owner = dns.name.from_text((zone or '') + '.')
+        names = set()
+        for rrset in answer.response.answer:
+            if rrset.name == owner and rrset.rdtype == dns.rdatatype.NS:
+                names.update(_name_text(rdata.target) for rdata in rrset)
+        if not names:
+            raise TransientDNSError('the zone {0} has no NS records'.format(zone or '.'))
+        return sorted(names)
+
+    def ns_addresses(self, ns_name):
+        return self._memo.get(('addr', ns_name), lambda: self._ns_addresses(ns_name))
+
+    def _ns_addresses(self, ns_name):
+        addresses = []
+        for rtype in ('A', 'AAAA'):
+            answer = self._ask_resolvers(ns_name + '.', rtype)
+            if answer.rcode == 'NOERROR':
+                for rrset in answer.response.answer:
+                    if rrset.rdtype == dns.rdatatype.from_text(rtype):
+                        addresses.extend(rdata.address for rdata in rrset)
+        if not addresses:
+            raise TransientDNSError('the nameserver {0} has no address'.format(ns_name))
+        return addresses
+
+    # -- authoritative queries ----------------------------------------------------------------------------
+
+    def ask_server(self, ns_name, qname, rtype):
+        """Ask one authoritative server (all its addresses in turn). Returns ``(status, values, cname)``.
+
+        ``status`` is 'NOERROR', 'NXDOMAIN', 'REFUSED', or an error text; ``values`` the data of type ``rtype``
+        at the end of the in-answer CNAME chain; ``cname`` the chain's end when it left the answer (else None).
+        """
+        try:
+            addresses = self.ns_addresses(ns_name)
+        except TransientDNSError as exc:
+            return '{0}'.format(exc), [], None
+        last = None
+        for _attempt in range(self.query_retries + 1):
+            for address in addresses:
+                answer = self._query(qname + '.', rtype, address, self.port, recursion=False)
+                last = answer
+                if answer.rcode in ('NOERROR', 'NXDOMAIN'):
+                    return self._extract(answer, qname, rtype)
+                if answer.rcode == 'REFUSED':
+                    return 'REFUSED', [], None
+        return last.error or last.rcode, [], None
+
+    @staticmethod
+    def _extract(answer, qname, rtype):
+        response = answer.response
+        if answer.rcode == 'NOERROR' and not response.answer and not response.flags & dns.flags.AA:
+            for rrset in response.authority:
+                if rrset.rdtype == dns.rdatatype.NS:
+                    return 'not authoritative: referral to {0}'.format(_name_text(rrset.name) or '.'), [], None
+        wanted = dns.rdatatype.from_text(rtype)
+        current = dns.name.from_text(qname + '.')
+        seen = set()
+        while True:
+            data = [rrset for rrset in response.answer if rrset.name == current and rrset.rdtype == wanted]
+            if data:
+                return answer.rcode, [normalize_value(rtype, _rdata_text(rtype, rdata)) for rdata in data[0]], None
+            cnames = [rrset for rrset in response.answer if rrset.name == current and rrset.rdtype == dns.rdatatype.CNAME]
+            if not cnames or rtype == 'CNAME' or current in seen:
+                break
+            seen.add(current)
+            current = cnames[0][0].target
+        if current != dns.name.from_text(qname + '.'):
+            return answer.rcode, [], _name_text(current)
+        return answer.rcode, [], None
+
+    def _map(self, pool, func, items):
+        if pool is None or len(items) <= 1:
+            return [func(item) for item in items]
+        return list(pool.map(func, items))
+
+    def lookup(self, name, rtype):
+        """Ask every authoritative server of ``name``. Returns ``({ns: values or error}, cnames)``."""
+        _zone, ns_names = self.zone_of(name)
+        results = self._map(self._server_pool, lambda ns: self.ask_server(ns, name, rtype), ns_names)
+        answers = {}
+        cnames = set()
+        for ns_name, (status, values, cname) in zip(ns_names, results):
+            if status in ('NOERROR', 'NXDOMAIN'):
+                if cname and not values:
+                    answers[ns_name] = 'CNAME to {0} (not {1})'.format(cname, rtype)
+                    cnames.add(cname)
+                else:
+                    answers[ns_name] = values
+            else:
+                answers[ns_name] = status
+        if answers and all(answer == 'REFUSED' for answer in answers.values()):
+            raise ZoneNotFoundError('every authoritative server of {0} ({1}) refused to answer for {2}'.format(
+                _zone or '.', ', '.join(ns_names), name))
+        return answers, cnames
+
+    def resolve_address(self, name, depth=0):
+        """Does ``name`` resolve to an address (A, else AAAA) on every authoritative server, following CNAMEs?
+
+        Returns ``{'name', 'done', 'nameservers'}``.
+        """
+        answers, cnames = self.lookup(name, 'A')
+        if not all(isinstance(values, list) and values for values in answers.values()):
+            aaaa, more = self.lookup(name, 'AAAA')
+            cnames.update(more)
+            for ns_name, values in aaaa.items():
+                if isinstance(values, list) and values:
+                    answers[ns_name] = values
+        done = bool(answers) and all(isinstance(values, list) and values for values in answers.values())
+        result = {'name': name, 'done': done, 'nameservers': answers}
+        if not done and len(cnames) == 1 and depth < MAX_CNAME_CHAIN:
+            chained = self.resolve_address(sorted(cnames)[0], depth + 1)
+            chained['via'] = name
+            return chained
+        return result
+
+    def check(self, spec):
+        """Check one RecordSpec once. Returns an Outcome; raises ZoneNotFoundError (fatal) only."""
+        try:
+            answers, _cnames = self.lookup(spec.name, spec.rtype)
+        except TransientDNSError as exc:
+            return Outcome(False, error='{0}'.format(exc))
+        except ZoneNotFoundError as exc:
+            raise ZoneNotFoundError('records[{0}] ({1}): {2}'.format(spec.index, spec.label(), exc))
+        done = bool(answers) and all(isinstance(values, list) and matches(spec.mode, spec.expected, values) for values in answers.values())
+        target = None
+        if done and spec.target_resolves:
+            targets = sorted(set(value for values in answers.values() for value in values))
+            if len(targets) != 1:
+                return Outcome(False, answers, error='expected exactly one CNAME target to resolve, found {0}'.format(targets))
+            try:
+                target = self.resolve_address(targets[0])
+            except TransientDNSError as exc:
+                target = {'name': targets[0], 'done': False, 'nameservers': {}, 'error': '{0}'.format(exc)}
+            except ZoneNotFoundError as exc:
+                raise ZoneNotFoundError('records[{0}] ({1}): the CNAME target {2}: {3}'.format(spec.index, spec.label(), targets[0], exc))
+            done = target['done']
+        return Outcome(done, answers, target=target)
+
+    def check_round(self, specs):
+        """Check every spec in parallel; returns Outcomes in order."""
+        return self._map(self._record_pool, self.check, list(specs))
+
+
+def _name_text(name):
+    text = name.to_text()
+    if text.endswith('.'):
+        text = text[:-1]
+    return text.lower()
+
+
+def _format_server(address, port):
+    if ':' in address:
+        return '[{0}]:{1}'.format(address, port)
+    return '{0}:{1}'.format(address, port)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The module
+# ---------------------------------------------------------------------------------------------------------
+
+def argument_spec():
+    return dict(
+        records=dict(type='list', elements='dict', required=True, options=dict(
+            name=dict(type='str', required=True),
+            type=dict(type='str', required=True, choices=list(RECORD_TYPES)),
+            value=dict(type='str'),
+            values=dict(type='list', elements='str'),
+            mode=dict(type='str', default='equals', choices=list(MODES)),
+            target_resolves=dict(type='bool', default=False),
+        )),
+        timeout=dict(type='float', default=600),
+        query_timeout=dict(type='float', default=5),
+        query_retries=dict(type='int', default=2),
+        poll_interval=dict(type='float', default=0.25),
+        max_poll_interval=dict(type='float', default=10),
+        resolvers=dict(type='list', elements='str'),
+        port=dict(type='int', default=53),
+        progress_file=dict(type='path'),
+    )
+
+
+def build_specs(records):
+    """Validate the ``records`` option; returns RecordSpecs or raises ValueError naming the field."""
+    specs = []
+    for index, record in enumerate(records):
+        field = 'records[{0}]'.format(index)
+        name = normalize_name(record['name'], field=field + '.name')
+        rtype = record['type'].upper()
+        if record.get('value') is not None and record.get('values') is not None:
+            raise ValueError('{0}: set either value or values, not both'.format(field))
+        if record.get('value') is not None:
+            raw = [record['value']]
+        elif record.get('values') is not None:
+            raw = list(record['values'])
+        else:
+            raise ValueError('{0}: one of value or values is required'.format(field))
+        expected = []
+        for position, value in enumerate(raw):
+            if rtype in HOST_TYPES:
+                try:
+                    normalize_name(value, field='{0}.values[{1}]'.format(field, position))
+                except ValueError as exc:
+                    if value.strip() != '.':
+                        raise exc
+            expected.append(normalize_value(rtype, value))
+        if rtype == 'CNAME' and len(set(expected)) > 1 and record['mode'] != 'superset':
+            raise ValueError('{0}: a CNAME has a single target; got {1}'.format(field, sorted(set(expected))))
+        if record.get('target_resolves') and rtype != 'CNAME':
+            raise ValueError('{0}.target_resolves: only valid for type CNAME (got {1})'.format(field, rtype))
+        if record.get('target_resolves') and not expected:
+            raise ValueError('{0}.target_resolves: needs the expected CNAME target'.format(field))
+        specs.append(RecordSpec(name, rtype, expected, record['mode'], bool(record.get('target_resolves')), index))
+    return specs
+
+
+def run_module(module, resolver_factory=None, clock=None, sleep=None):
+    params = module.params
+    resolver_factory = resolver_factory or Resolver
+    clock = clock or _monotonic
+    sleep = sleep or time.sleep
+    if not HAS_DNSPYTHON:
+        module.fail_json(msg=missing_required_lib('dnspython'), exception=DNSPYTHON_IMPORT_ERROR)
+    for key in ('timeout', 'query_timeout', 'poll_interval', 'max_poll_interval'):
+        if params[key] < 0 or (key != 'timeout' and params[key] == 0):
+            module.fail_json(msg='{0}: must be {1} 0 (got {2})'.format(key, '>=' if key == 'timeout' else '>', params[key]))
+    if not 0 < params['port'] < 65536:
+        module.fail_json(msg='port: {0} is out of range'.format(params['port']))
+    try:
+        specs = build_specs(params['records'])
+        if params['resolvers']:
+            resolvers = [parse_resolver(text, field='resolvers[{0}]'.format(i)) for i, text in enumerate(params['resolvers'])]
+        else:
+            resolvers = system_resolvers()
+            if not resolvers:
+                raise ValueError('resolvers: not set and no nameserver found in /etc/resolv.conf')
+    except ValueError as exc:
+        module.fail_json(msg='{0}'.format(exc))
+
+    progress_file = params['progress_file']
+    resolver = resolver_factory(resolvers, port=params['port'], query_timeout=params['query_timeout'], query_retries=params['query_retries'])
+
+    def on_round(rounds, elapsed, states):
+        if progress_file:
+            try:
+                with open(progress_file, 'a') as handle:
+                    handle.write(progress_line(rounds, elapsed, states, resolver.queries) + '\n')
+            except (IOError, OSError) as exc:
+                module.warn('Cannot write the progress file {0}: {1}'.format(progress_file, exc))
+
+    delays = backoff_schedule(params['poll_interval'], BACKOFF_FACTOR, max(params['poll_interval'], params['max_poll_interval']))
+    started = clock()
+    try:
+        try:
+            result = wait_for_records(specs, resolver.check_round, params['timeout'], delays=delays, clock=clock, sleep=sleep, on_round=on_round)
+        finally:
+            resolver.close()
+    except ZoneNotFoundError as exc:
+        module.fail_json(msg='Cannot wait for these records: {0}'.format(exc), changed=False, queries=resolver.queries,
+                         elapsed=round(clock() - started, 3))
+    except DNSWaitError as exc:
+        module.fail_json(msg='DNS error: {0}'.format(exc), changed=False, queries=resolver.queries, elapsed=round(clock() - started, 3),
+                         exception=traceback.format_exc())
+
+    output = dict(
+        changed=False,
+        records=result.records(),
+        completed=result.completed,
+        elapsed=round(result.elapsed, 3),
+        queries=resolver.queries,
+        rounds=result.rounds,
+    )
+    if result.timed_out:
+        module.fail_json(msg=result.timeout_message(params['timeout']), **output)
+    module.exit_json(msg='All {0} record(s) resolve as expected on every authoritative nameserver'.format(len(specs)), **output)

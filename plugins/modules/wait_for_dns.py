@@ -1,0 +1,255 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: wait_for_dns
+short_description: Wait until DNS records resolve as expected on every authoritative nameserver
+version_added: 0.1.0
+description:
+  - Waits until each DNS name in O(records) has the expected values on B(every) authoritative nameserver of its zone.
+  - The authoritative nameservers are found by walking the delegation from O(resolvers) (the zone cut of each name,
+    its NS records, their addresses); each of them is then asked directly, without recursion, on O(port). A caching
+    resolver is never used for the answer itself, so a negative answer cached before the record was published does not
+    delay the wait.
+  - NXDOMAIN and NODATA answers mean "not yet"; SERVFAIL answers and timeouts are retried. A name that no zone serves
+    (every resolver or every authoritative server refuses it) fails the task at once.
+  - Records are checked in parallel in rounds; the pause between rounds starts at O(poll_interval) and grows by a
+    quarter each round up to O(max_poll_interval). A record that is done is not asked again.
+  - This module only reads DNS. It never reports a change and does not use Alibaba Cloud credentials.
+extends_documentation_fragment:
+  - alicloud_oss.domains.attributes.dns_query
+author:
+  - alicloud_oss.domains contributors (@alicloud-oss)
+options:
+  records:
+    description:
+      - The records to wait for.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description:
+          - The DNS name, for example V(cdn.example.com). Case and a trailing dot do not matter.
+        type: str
+        required: true
+      type:
+        description:
+          - The record type.
+        type: str
+        required: true
+        choices: [A, AAAA, CAA, CNAME, MX, NS, PTR, SRV, TXT]
+      value:
+        description:
+          - The expected value. Exactly one of O(records[].value) and O(records[].values) is required.
+          - Host names (CNAME, NS, PTR, MX and SRV targets) are compared case-insensitively and without the trailing dot;
+            IPv6 addresses in any notation; TXT values by their joined, unquoted text (V(abc) and V("a" "bc") are equal).
+        type: str
+      values:
+        description:
+          - The expected values, compared as a set according to O(records[].mode).
+          - With O(records[].mode=equals), an empty list waits until the name has no record of this type.
+        type: list
+        elements: str
+      mode:
+        description:
+          - V(equals) - the nameserver publishes exactly the expected values.
+          - V(subset) - every expected value is published; other values may exist too.
+          - V(superset) - every published value is one of the expected values; no value at all also passes.
+        type: str
+        default: equals
+        choices: [equals, subset, superset]
+      target_resolves:
+        description:
+          - Only for O(records[].type=CNAME). Once the CNAME is as expected, also wait until its target resolves to an
+            address (A, or else AAAA) on every authoritative nameserver of the target, following further CNAMEs.
+          - Use it to check that a custom domain reaches the bucket endpoint.
+        type: bool
+        default: false
+  timeout:
+    description:
+      - How long to wait in total, in seconds. V(0) checks once.
+      - When the time is up the task fails and reports, per record, what was expected and what each nameserver said.
+    type: float
+    default: 600
+  query_timeout:
+    description:
+      - Timeout of one DNS query, in seconds.
+    type: float
+    default: 5
+  query_retries:
+    description:
+      - How often a query that timed out or got SERVFAIL is repeated within one round.
+    type: int
+    default: 2
+  poll_interval:
+    description:
+      - The pause after the first round, in seconds. Each further pause is 1.25 times longer, up to O(max_poll_interval).
+      - With the defaults, a record published in the first 5 seconds is seen within 1.5 seconds.
+    type: float
+    default: 0.25
+  max_poll_interval:
+    description:
+      - The longest pause between two rounds, in seconds.
+    type: float
+    default: 10
+  resolvers:
+    description:
+      - The resolvers used to walk the delegation, as V(address), V(address:port), or V([address]:port) for IPv6.
+      - The default port is 53. When not set, the nameservers of C(/etc/resolv.conf) are used.
+      - They are only asked for zone cuts, NS records and nameserver addresses, never for the records themselves.
+    type: list
+    elements: str
+  port:
+    description:
+      - The port on which the authoritative nameservers found by the walk are asked.
+    type: int
+    default: 53
+  progress_file:
+    description:
+      - A file to which one line is appended after every round (time, round, elapsed seconds, records done, queries,
+        and the first record still waited for). Modules cannot print while they run; follow this file instead.
+    type: path
+requirements:
+  - dnspython
+notes:
+  - The number of DNS queries made is returned in RV(queries); zone cuts, NS records and nameserver addresses are looked
+    up once per run.
+seealso:
+  - module: alicloud_oss.domains.oss_bucket_cname
+  - module: alicloud_oss.domains.alidns_record
+"""
+
+EXAMPLES = r"""
+- name: Wait until the custom domain points at the bucket and the endpoint resolves
+  alicloud_oss.domains.wait_for_dns:
+    records:
+      - name: cdn.example.com
+        type: CNAME
+        value: demo-assets.oss-cn-hangzhou.aliyuncs.com
+        target_resolves: true
+    timeout: 300
+
+- name: Wait for the OSS ownership token, showing progress in a file
+  alicloud_oss.domains.wait_for_dns:
+    records:
+      - name: _dnsauth.cdn.example.com
+        type: TXT
+        value: "{{ ownership.token }}"
+        mode: subset
+    progress_file: /tmp/wait_for_dns.log
+
+- name: Walk the delegation from a test server on another port
+  alicloud_oss.domains.wait_for_dns:
+    records:
+      - name: www.example.org
+        type: A
+        values: [192.0.2.10, 192.0.2.11]
+    resolvers: ["127.0.0.1:5353"]
+    port: 5353
+    timeout: 30
+"""
+
+RETURN = r"""
+records:
+  description:
+    - One entry per entry of O(records), in the same order. Also returned when the task fails on timeout.
+  returned: success, and when the time is up
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The DNS name (lower case, no trailing dot).
+      type: str
+      returned: always
+      sample: cdn.example.com
+    type:
+      description: The record type.
+      type: str
+      returned: always
+      sample: CNAME
+    mode:
+      description: The comparison mode.
+      type: str
+      returned: always
+      sample: equals
+    expected:
+      description: The expected values, normalised.
+      type: list
+      elements: str
+      returned: always
+      sample: [demo-assets.oss-cn-hangzhou.aliyuncs.com]
+    done:
+      description: Whether every authoritative nameserver answered as expected.
+      type: bool
+      returned: always
+      sample: true
+    checks:
+      description: How often the record was checked.
+      type: int
+      returned: always
+      sample: 3
+    nameservers:
+      description:
+        - The last answer of each authoritative nameserver, by NS name. An answer is a list of normalised values
+          (empty for NXDOMAIN or NODATA), or a string describing an error (V(SERVFAIL), V(REFUSED), a timeout).
+      type: dict
+      returned: always
+      sample: {ns1.example.com: [demo-assets.oss-cn-hangzhou.aliyuncs.com]}
+    elapsed:
+      description: Seconds from the start until the round in which the record was done (or the last round).
+      type: float
+      returned: always
+      sample: 3.18
+    target:
+      description:
+        - With O(records[].target_resolves), the check of the CNAME target, once the CNAME itself was as expected;
+          V(null) before that.
+        - C(name) is the name whose addresses were found (after following CNAMEs), C(done) whether every nameserver of
+          its zone returned an address, C(nameservers) the addresses per nameserver.
+      type: dict
+      returned: when O(records[].target_resolves=true)
+      sample: {name: demo-assets.oss-cn-hangzhou.aliyuncs.com, done: true, nameservers: {ns1.aliyuncs.com: [127.0.0.5]}}
+    error:
+      description: Why the last check could not ask the nameservers (for example, no resolver answered).
+      type: str
+      returned: when the last check of the record hit such an error
+completed:
+  description: How many records are done.
+  returned: success, and when the time is up
+  type: int
+  sample: 2
+elapsed:
+  description: Seconds the whole wait took.
+  returned: always, except for invalid options
+  type: float
+  sample: 3.41
+queries:
+  description: How many DNS queries were sent (walk and nameserver queries, TCP retries included).
+  returned: always, except for invalid options
+  type: int
+  sample: 12
+rounds:
+  description: How many rounds of checks were made.
+  returned: success, and when the time is up
+  type: int
+  sample: 4
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._dns import argument_spec, run_module
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    run_module(module)
+
+
+if __name__ == '__main__':
+    main()

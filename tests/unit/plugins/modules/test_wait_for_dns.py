@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from unittest import mock
+
+import pytest
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _dns
+from ansible_collections.alicloud_oss.domains.plugins.modules import wait_for_dns
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
+
+
+class FakeClock(object):
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class ScriptedResolver(object):
+    """Stands in for the DNS side only: answers per (name, type) become right after `ready_after` rounds."""
+
+    instances = []
+
+    def __init__(self, resolvers, port=53, query_timeout=5.0, query_retries=2):
+        self.resolvers = resolvers
+        self.port = port
+        self.query_timeout = query_timeout
+        self.query_retries = query_retries
+        self.queries = 0
+        self.rounds = 0
+        self.closed = False
+        self.asked = []
+        ScriptedResolver.instances.append(self)
+
+    ready_after = {}  # (name, type) -> rounds before the right answer shows; missing = never
+    wrong = {}  # (name, type) -> what the servers say until then
+    missing_zones = ()
+
+    def check_round(self, specs):
+        self.rounds += 1
+        outcomes = []
+        for spec in specs:
+            self.asked.append(spec.name)
+            self.queries += 2
+            if spec.name.endswith(self.missing_zones) and self.missing_zones:
+                raise _dns.ZoneNotFoundError('records[{0}] ({1}): no DNS zone serves {2}'.format(spec.index, spec.label(), spec.name))
+            key = (spec.name, spec.rtype)
+            ready = key in self.ready_after and self.rounds > self.ready_after[key]
+            answer = list(spec.expected) if ready else self.wrong.get(key, [])
+            nameservers = {'ns1.example.org': answer, 'ns2.example.org': answer if ready else 'SERVFAIL'}
+            outcomes.append(_dns.Outcome(ready, nameservers))
+        return outcomes
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    clock = FakeClock()
+    ScriptedResolver.instances = []
+    ScriptedResolver.ready_after = {}
+    ScriptedResolver.wrong = {}
+    ScriptedResolver.missing_zones = ()
+    monkeypatch.setattr(_dns, 'Resolver', ScriptedResolver)
+    monkeypatch.setattr(_dns, '_monotonic', clock.monotonic)
+    monkeypatch.setattr(_dns.time, 'sleep', clock.sleep)
+    return clock
+
+
+def args(**kwargs):
+    base = dict(records=[dict(name='CDN.example.org.', type='CNAME', value='Bucket.oss-cn-hangzhou.aliyuncs.com.')],
+                resolvers=['127.0.0.1:5399'], port=5399)
+    base.update(kwargs)
+    return base
+
+
+def test_done_after_rounds(fake, tmp_path):
+    ScriptedResolver.ready_after = {('cdn.example.org', 'CNAME'): 2, ('_dnsauth.cdn.example.org', 'TXT'): 0}
+    progress = tmp_path / 'progress.log'
+    failed, result = run_module(wait_for_dns.main, args(
+        records=[dict(name='CDN.example.org.', type='CNAME', value='Bucket.oss-cn-hangzhou.aliyuncs.com.'),
+                 dict(name='_dnsauth.cdn.example.org', type='TXT', values=['"tok" "en"'], mode='subset')],
+        progress_file=str(progress), query_timeout=2, query_retries=1))
+    assert not failed, result
+    assert result['changed'] is False
+    assert result['rounds'] == 3
+    assert result['completed'] == 2
+    assert result['queries'] == 2 * (2 + 1 + 1)
+    assert result['elapsed'] == pytest.approx(0.25 + 0.3125, abs=1e-3)  # poll_interval, then 1.25 times longer
+    first, second = result['records']
+    target = ['bucket.oss-cn-hangzhou.aliyuncs.com']
+    assert first == dict(name='cdn.example.org', type='CNAME', mode='equals', expected=target, done=True,
+                         checks=3, elapsed=0.562, nameservers={'ns1.example.org': target, 'ns2.example.org': target})
+    assert second['checks'] == 1 and second['done'] is True and second['expected'] == ['token']
+    resolver = ScriptedResolver.instances[0]
+    assert resolver.resolvers == [('127.0.0.1', 5399)]
+    assert (resolver.port, resolver.query_timeout, resolver.query_retries) == (5399, 2, 1)
+    assert resolver.closed
+    assert resolver.asked == ['cdn.example.org', '_dnsauth.cdn.example.org', 'cdn.example.org', 'cdn.example.org']
+    lines = progress.read_text().splitlines()
+    assert len(lines) == 3
+    assert ' round=1 elapsed=0.00s done=1/2 queries=4 waiting: cdn.example.org CNAME' in lines[0]
+    assert 'ns2.example.org said SERVFAIL' in lines[0]
+    assert ' round=3 ' in lines[2] and 'done=2/2' in lines[2]
+
+
+def test_timeout_fails_with_detail(fake):
+    ScriptedResolver.wrong = {('cdn.example.org', 'CNAME'): ['old-bucket.oss-cn-hangzhou.aliyuncs.com']}
+    failed, result = run_module(wait_for_dns.main, args(timeout=5, max_poll_interval=1))
+    assert failed
+    assert result['changed'] is False
+    assert result['completed'] == 0
+    assert result['elapsed'] == pytest.approx(5)
+    schedule = [min(0.25 * 1.25 ** step, 1) for step in range(len(fake.sleeps))]
+    assert fake.sleeps[:-1] == pytest.approx(schedule[:-1])  # growing by a quarter, capped at max_poll_interval
+    assert fake.sleeps[-1] < schedule[-1]  # the last pause is cut at the deadline
+    assert max(fake.sleeps) == 1
+    record = result['records'][0]
+    assert record['done'] is False and record['checks'] == result['rounds'] > 3
+    assert record['nameservers'] == {'ns1.example.org': ['old-bucket.oss-cn-hangzhou.aliyuncs.com'], 'ns2.example.org': 'SERVFAIL'}
+    assert result['msg'].startswith('Timeout after 5.0s (timeout 5.0s): 1 of 1 record(s) not as expected')
+    assert ('cdn.example.org CNAME: expected equals [bucket.oss-cn-hangzhou.aliyuncs.com] - '
+            'ns1.example.org said [old-bucket.oss-cn-hangzhou.aliyuncs.com]; ns2.example.org said SERVFAIL') in result['msg']
+
+
+def test_zone_not_found_fails_cleanly(fake):
+    ScriptedResolver.missing_zones = ('.nowhere.test',)
+    records = [dict(name='a.example.org', type='A', value='192.0.2.1'), dict(name='x.nowhere.test', type='TXT', value='t')]
+    failed, result = run_module(wait_for_dns.main, args(records=records))
+    assert failed
+    assert result['msg'] == 'Cannot wait for these records: records[1] (x.nowhere.test TXT): no DNS zone serves x.nowhere.test'
+    assert ScriptedResolver.instances[0].closed
+
+
+def test_check_mode_is_the_same(fake):
+    ScriptedResolver.ready_after = {('cdn.example.org', 'CNAME'): 0}
+    failed, result = run_module(wait_for_dns.main, args(_ansible_check_mode=True))
+    assert not failed and result['changed'] is False and result['completed'] == 1 and result['rounds'] == 1
+
+
+@pytest.mark.parametrize('override, message', [
+    (dict(records=[dict(name='ok.example.org', type='A', value='192.0.2.1'), dict(name='bad..example.org', type='A', value='192.0.2.1'),
+                   dict(name='ok2.example.org', type='A', value='192.0.2.1'), dict(name='x y.example.org', type='A', value='192.0.2.1')]),
+     "records[1].name: 'bad..example.org' has an empty label"),
+    (dict(records=[dict(name='a.example.org', type='TXT', value='x', values=['x'])]), 'records[0]: set either value or values, not both'),
+    (dict(records=[dict(name='a.example.org', type='TXT')]), 'records[0]: one of value or values is required'),
+    (dict(records=[dict(name='a.example.org', type='TXT', value='x', target_resolves=True)]),
+     'records[0].target_resolves: only valid for type CNAME (got TXT)'),
+    (dict(resolvers=['127.0.0.1', 'resolver.example.net']), "resolvers[1]: 'resolver.example.net' is not an IP address"),
+    (dict(query_timeout=0), 'query_timeout: must be > 0 (got 0.0)'),
+    (dict(timeout=-1), 'timeout: must be >= 0 (got -1.0)'),
+    (dict(port=0), 'port: 0 is out of range'),
+])
+def test_validation_errors_name_the_field(fake, override, message):
+    failed, result = run_module(wait_for_dns.main, args(**override))
+    assert failed
+    assert result['msg'].startswith(message), result['msg']
+    assert ScriptedResolver.instances == []
+
+
+def test_unknown_type_rejected_by_argspec(fake):
+    failed, result = run_module(wait_for_dns.main, args(records=[dict(name='a.example.org', type='SPF', value='x')]))
+    assert failed and 'type' in result['msg'] and 'SPF' in result['msg']
+
+
+def test_default_resolvers_from_resolv_conf(fake):
+    ScriptedResolver.ready_after = {('cdn.example.org', 'CNAME'): 0}
+    with mock.patch.object(_dns, 'system_resolvers', return_value=[('10.0.0.2', 53)]):
+        failed, result = run_module(wait_for_dns.main, args(resolvers=None))
+    assert not failed, result
+    assert ScriptedResolver.instances[0].resolvers == [('10.0.0.2', 53)]
+    with mock.patch.object(_dns, 'system_resolvers', return_value=[]):
+        failed, result = run_module(wait_for_dns.main, args(resolvers=None))
+    assert failed and result['msg'].startswith('resolvers: not set and no nameserver found')
+
+
+def test_missing_dnspython(fake, monkeypatch):
+    monkeypatch.setattr(_dns, 'HAS_DNSPYTHON', False)
+    monkeypatch.setattr(_dns, 'DNSPYTHON_IMPORT_ERROR', 'Traceback: no module named dns')
+    failed, result = run_module(wait_for_dns.main, args())
+    assert failed and 'dnspython' in result['msg'] and result['exception'] == 'Traceback: no module named dns'
