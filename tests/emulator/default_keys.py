@@ -1,0 +1,13 @@
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The access keys of the default world (no third-party imports: emulatorctl.py reads them)."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+MAIN_ACCESS_KEY = 'LTAI5tEmuMainKey00000001'
+MAIN_SECRET_KEY = 'EmuMainSecret0000000000000001x'
+OTHER_ACCESS_KEY = 'LTAI5tEmuOtherKey0000001'
+OTHER_SECRET_KEY = 'EmuOtherSecret000000000000001x'
+DEFAULT_REGION = 'cn-hangzhou'

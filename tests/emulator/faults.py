@@ -1,0 +1,159 @@
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Fault injection (latency, errors, throttling, dropped connections, LastOperationNotFinished) and call counts."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import collections
+import copy
+import random
+import threading
+import time
+
+DEFAULTS = {
+    'latency_ms': 0, 'jitter_ms': 0, 'error_rate': {'*': 0.0}, 'throttle_rps': {},
+    'drop_before_write': 0.0, 'drop_after_write': 0.0, 'last_operation_not_finished': 0.0, 'seed': None,
+}
+
+
+class FaultConfigError(ValueError):
+    pass
+
+
+def _number(key, value, upper=None):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (upper is not None and value > upper):
+        raise FaultConfigError('%s must be a number%s' % (key, ' in [0, %s]' % upper if upper is not None else ' >= 0'))
+    return value
+
+
+class Faults:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.config = copy.deepcopy(DEFAULTS)
+        self.rng = random.Random()
+        self.windows = {}
+        self.inflight = {}
+        self.tickets = 0
+
+    def get(self):
+        with self.lock:
+            return copy.deepcopy(self.config)
+
+    def clear(self):
+        with self.lock:
+            self.config = copy.deepcopy(DEFAULTS)
+            self.rng = random.Random()
+            self.windows = {}
+
+    def merge(self, patch):
+        if not isinstance(patch, dict):
+            raise FaultConfigError('faults must be a JSON object')
+        unknown = set(patch) - set(DEFAULTS)
+        if unknown:
+            raise FaultConfigError('unknown fault keys: %s' % ', '.join(sorted(unknown)))
+        with self.lock:
+            new = copy.deepcopy(self.config)
+            for key, value in patch.items():
+                if key in ('error_rate', 'throttle_rps'):
+                    if not isinstance(value, dict):
+                        raise FaultConfigError('%s must be an object {action: value}' % key)
+                    for action, number in value.items():
+                        new[key][action] = _number('%s.%s' % (key, action), number, 1 if key == 'error_rate' else None)
+                elif key == 'seed':
+                    new[key] = value
+                else:
+                    new[key] = _number(key, value, None if key.endswith('_ms') else 1)
+            self.config = new
+            if 'seed' in patch:
+                self.rng = random.Random(patch['seed'])
+            if 'throttle_rps' in patch:
+                self.windows = {}
+
+    def _chance(self, probability):
+        return probability > 0 and self.rng.random() < probability
+
+    def delay(self):
+        with self.lock:
+            latency, jitter = self.config['latency_ms'], self.config['jitter_ms']
+            extra = self.rng.uniform(0, jitter) if jitter else 0
+        return (latency + extra) / 1000.0
+
+    def throttled(self, action):
+        with self.lock:
+            limits = self.config['throttle_rps']
+            rps = limits.get(action, limits.get('*'))
+            if rps is None:
+                return False
+            now = time.monotonic()
+            window = self.windows.setdefault(action, collections.deque())
+            while window and now - window[0] >= 1.0:
+                window.popleft()
+            if len(window) >= rps:
+                return True
+            window.append(now)
+            return False
+
+    def injected_error(self, action):
+        with self.lock:
+            rates = self.config['error_rate']
+            if self._chance(rates.get(action, rates.get('*', 0.0))):
+                return self.rng.choice(('ServiceUnavailable', 'InternalError'))
+        return None
+
+    def drop(self, when):
+        with self.lock:
+            return self._chance(self.config['drop_%s_write' % when])
+
+    # ------------------------------------------------------------------ writes in flight per zone
+    def enter(self, zone):
+        """(ticket, busy): busy when another write to the zone is in flight as this one arrives."""
+        with self.lock:
+            self.tickets += 1
+            waiting = self.inflight.setdefault(zone, [])
+            busy = bool(waiting)
+            waiting.append(self.tickets)
+            return self.tickets, busy
+
+    def leave(self, zone, ticket):
+        with self.lock:
+            waiting = self.inflight.get(zone, [])
+            if ticket in waiting:
+                waiting.remove(ticket)
+            if not waiting:
+                self.inflight.pop(zone, None)
+
+    def last_operation_not_finished(self):
+        """For a write that arrived while another write to its zone was in flight: refuse it?"""
+        with self.lock:
+            return self._chance(self.config['last_operation_not_finished'])
+
+
+class Calls:
+    """Calls per action and per account, classified read or write."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.by_account = {}
+
+    def record(self, action, account, write):
+        with self.lock:
+            entry = self.by_account.setdefault(account or 'anonymous', {}).setdefault(action, {'reads': 0, 'writes': 0})
+            entry['writes' if write else 'reads'] += 1
+
+    def reset(self):
+        with self.lock:
+            self.by_account = {}
+
+    def snapshot(self):
+        with self.lock:
+            by_account = copy.deepcopy(self.by_account)
+        by_action = {}
+        for actions in by_account.values():
+            for action, entry in actions.items():
+                total = by_action.setdefault(action, {'reads': 0, 'writes': 0})
+                total['reads'] += entry['reads']
+                total['writes'] += entry['writes']
+        return {'reads': sum(e['reads'] for e in by_action.values()), 'writes': sum(e['writes'] for e in by_action.values()),
+                'by_action': by_action, 'by_account': by_account}
