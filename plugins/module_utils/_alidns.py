@@ -1,0 +1,319 @@
+# -*- coding: utf-8 -*-
+# This file is PRIVATE to the collection: it can change at any time without notice.
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Alibaba Cloud DNS (Alidns 2015-01-09) API over its Python SDK.
+
+The only file that imports alibabacloud_alidns20150109, alibabacloud_tea_openapi and darabonba. The import is
+deferred to the first client (it costs about 0.3 s), so a module validates its options and fails on bad input
+before paying for it. Every call goes through the shared RetryPolicy; SDK exceptions become the errors of
+_alicloud. Writes are made safe to retry: after an answer was lost, an add re-reads before it tries again, and a
+`DomainRecordDuplicate` met on a retry counts as success once a read shows the record.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import traceback
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
+    USER_AGENT, AlicloudAuthError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError, AlicloudValidationError,
+    error_from_code,
+)
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
+    Record, fqdn_of, longest_zone,
+)
+
+DEFAULT_ENDPOINT = 'alidns.aliyuncs.com'
+DEFAULT_REGION = 'cn-hangzhou'
+SDK_PACKAGE = 'alibabacloud-alidns20150109'
+SUB_DOMAIN_PAGE_SIZE = 100   # DescribeSubDomainRecords maximum
+ZONE_PAGE_SIZE = 500         # DescribeDomainRecords maximum
+DOMAINS_PAGE_SIZE = 100      # DescribeDomains maximum
+MAX_PAGES = 1000
+CONNECT_TIMEOUT_CAP = 10.0
+
+_SDK = {}
+
+# Signs that a request never left this machine (so a write cannot have happened).
+_NOT_SENT_HINTS = ('connection refused', 'newconnectionerror', 'failed to establish', 'name or service not known',
+                   'nodename nor servname', 'temporary failure in name resolution', 'connecttimeout',
+                   'connect timeout', 'no route to host', 'network is unreachable')
+
+
+class MissingSdkError(Exception):
+    """The SDK is not installed; `tb` is the import traceback for fail_json(exception=...)."""
+
+    def __init__(self, tb):
+        super(MissingSdkError, self).__init__(SDK_PACKAGE)
+        self.tb = tb
+
+
+def load_sdk():
+    """Import the SDK once and return its parts; raises MissingSdkError."""
+    if not _SDK:
+        try:
+            from alibabacloud_alidns20150109.client import Client
+            from alibabacloud_alidns20150109 import models
+            from alibabacloud_tea_openapi.models import Config
+        except ImportError:
+            raise MissingSdkError(traceback.format_exc())
+        _SDK.update(Client=Client, models=models, Config=Config)
+    return _SDK
+
+
+def parse_endpoint(endpoint):
+    """Return (protocol, host[:port]) for the SDK's Config: `http://127.0.0.1:8080` -> ('http', '127.0.0.1:8080').
+
+    The SDK signs the host header with the endpoint string, so it must carry no scheme and no path.
+    """
+    if not endpoint:
+        return 'https', DEFAULT_ENDPOINT
+    text = endpoint.strip()
+    protocol = 'https'
+    if '://' in text:
+        scheme, text = text.split('://', 1)
+        protocol = scheme.lower()
+        if protocol not in ('http', 'https'):
+            raise AlicloudValidationError('InvalidParameter', 'alidns_endpoint: %r has the scheme %s; use http:// or https://, '
+                                                              'or give just host[:port].' % (endpoint, scheme))
+    text = text.rstrip('/')
+    if not text or '/' in text or '?' in text or ' ' in text:
+        raise AlicloudValidationError('InvalidParameter', 'alidns_endpoint: %r is not host[:port] or a URL without a path, for '
+                                                          'example alidns.aliyuncs.com or http://127.0.0.1:8080.' % endpoint)
+    return protocol, text
+
+
+def _looks_not_sent(text):
+    text = (text or '').lower()
+    return any(hint in text for hint in _NOT_SENT_HINTS)
+
+
+def translate_sdk_error(exc):
+    """Turn anything the SDK raised into an AlicloudError (connection problems into AlicloudConnectionError)."""
+    if isinstance(exc, AlicloudError):
+        return exc
+    status = getattr(exc, 'status_code', None)
+    code = getattr(exc, 'code', None)
+    if status is not None or (code and code != 'None' and not hasattr(exc, 'inner_exception')):
+        data = getattr(exc, 'data', None)
+        data = data if isinstance(data, dict) else {}
+        code = code if code and code != 'None' else data.get('Code')
+        message = data.get('Message') or getattr(exc, 'message', None) or str(exc)
+        request_id = getattr(exc, 'request_id', None) or data.get('RequestId')
+        retry_after = getattr(exc, 'retry_after', None)
+        details = {}
+        if data.get('Recommend'):
+            details['recommend'] = data['Recommend']
+        if data.get('AccessDeniedDetail'):
+            details['access_denied_detail'] = data['AccessDeniedDetail']
+        if code == 'InvalidCredentials':
+            return AlicloudAuthError(code, 'No usable credentials: %s Set alicloud_access_key and alicloud_secret_key.' % message)
+        return error_from_code(code, message, request_id=request_id, http_status=status, details=details,
+                               retry_after=retry_after / 1000.0 if retry_after else None)
+    inner = getattr(exc, 'inner_exception', None)
+    cause = inner if inner is not None else exc
+    name = type(cause).__name__
+    text = getattr(cause, 'message', None) or str(cause)
+    if 'Credential' in name or 'unable to load credentials' in text.lower():
+        return AlicloudAuthError('MissingCredentials', 'No access key was given and the default credential chain found none (%s). '
+                                                       'Set alicloud_access_key and alicloud_secret_key.' % text)
+    if name in ('RetryError', 'ConnectionError', 'Timeout', 'ReadTimeout', 'ConnectTimeout') or isinstance(cause, (IOError, OSError)):
+        return AlicloudConnectionError('No answer from Alibaba Cloud DNS: %s' % text, sent=not _looks_not_sent(text))
+    if isinstance(cause, (RuntimeError, ValueError)) and 'json' in text.lower():
+        # An answer that is not the API's JSON (a proxy page, a cut-off body): the request may have been processed.
+        return AlicloudConnectionError('Alibaba Cloud DNS sent an answer that is not JSON: %s' % text[:300], sent=True)
+    return AlicloudError('SdkError', '%s: %s' % (name, text))
+
+
+def _zone_missing(zone, exc):
+    if exc.code != 'InvalidDomainName.NoExist':
+        return exc
+    return AlicloudNotFoundError(exc.code, 'The zone %s is not in this Alibaba Cloud DNS account (%s). Check the zone name, or add '
+                                           'the zone to Alibaba Cloud DNS first.' % (zone, exc.message),
+                                 request_id=exc.request_id, http_status=exc.http_status, details=exc.details)
+
+
+class AlidnsAPI(object):
+    """Record and zone operations of one account; one instance per module run (the zone list is cached)."""
+
+    def __init__(self, params, client=None, policy_factory=None):
+        self.params = params
+        self._client = client
+        self._policy_factory = policy_factory or params.retry_policy
+        self._zones = None
+        if client is None:
+            self._client = self._build_client()
+
+    # -- plumbing -----------------------------------------------------------------------------------------------------
+
+    def _build_client(self):
+        sdk = load_sdk()
+        protocol, endpoint = parse_endpoint(self.params.alidns_endpoint)
+        timeout = float(self.params.timeout or 30.0)
+        config = dict(endpoint=endpoint, protocol=protocol, region_id=self.params.region or DEFAULT_REGION,
+                      user_agent=USER_AGENT, read_timeout=int(timeout * 1000),
+                      connect_timeout=int(min(timeout, CONNECT_TIMEOUT_CAP) * 1000))
+        if self.params.access_key and self.params.secret_key:
+            config.update(access_key_id=self.params.access_key, access_key_secret=self.params.secret_key)
+            if self.params.security_token:
+                config['security_token'] = self.params.security_token
+        else:
+            try:
+                from alibabacloud_credentials.client import Client as CredentialClient
+            except ImportError:
+                raise AlicloudAuthError('MissingCredentials', 'No access key was given and alibabacloud-credentials, needed for '
+                                                              'the default credential chain, is not installed. Set '
+                                                              'alicloud_access_key and alicloud_secret_key.')
+            config['credential'] = CredentialClient()
+        return sdk['Client'](sdk['Config'](**config))
+
+    def _request(self, action, **fields):
+        """Build the SDK request model of an action, leaving out unset fields."""
+        models = load_sdk()['models']
+        return getattr(models, action + 'Request')(**dict((k, v) for k, v in fields.items() if v is not None))
+
+    def _invoke(self, method, request):
+        try:
+            response = getattr(self._client, method)(request)
+        except Exception as exc:  # pylint: disable=broad-except
+            raise translate_sdk_error(exc)
+        body = getattr(response, 'body', None)
+        return body.to_map() if hasattr(body, 'to_map') else (body or {})
+
+    def call(self, action, **fields):
+        """One operation, retried by the policy; returns the response body as a dict of API names."""
+        method = ''.join('_' + char.lower() if char.isupper() else char for char in action).lstrip('_')
+        request = self._request(action, **fields)
+        return self._policy_factory().run(self._invoke, method, request)
+
+    def _paged(self, action, list_key, item_key, page_size, **fields):
+        items = []
+        page = 1
+        while page <= MAX_PAGES:
+            body = self.call(action, page_number=page, page_size=page_size, **fields)
+            batch = (body.get(list_key) or {}).get(item_key) or []
+            items.extend(batch)
+            total = int(body.get('TotalCount') or 0)
+            if not batch or page * page_size >= total:
+                break
+            page += 1
+        return items
+
+    # -- zones --------------------------------------------------------------------------------------------------------
+
+    def list_zones(self):
+        """The zone names of the account (lower case, punycode), all pages; cached for the run."""
+        if self._zones is None:
+            zones = []
+            for item in self._paged('DescribeDomains', 'Domains', 'Domain', DOMAINS_PAGE_SIZE):
+                name = (item.get('PunyCode') or item.get('DomainName') or '').lower().rstrip('.')
+                if name and name not in zones:
+                    zones.append(name)
+            self._zones = zones
+        return self._zones
+
+    def find_zone(self, fqdn):
+        """The longest zone of the account that contains fqdn; AlicloudNotFoundError naming the candidates if none."""
+        zone = longest_zone(fqdn, self.list_zones())
+        if zone is None:
+            labels = fqdn.split('.')
+            candidates = ['.'.join(labels[index:]) for index in range(len(labels) - 1)]
+            candidates = [name for name in candidates if not name.startswith('*')]
+            owned = self.list_zones()
+            raise AlicloudNotFoundError(
+                'InvalidDomainName.NoExist',
+                '%s is not in any zone of this Alibaba Cloud DNS account: there is no zone named %s. %s Add the zone to '
+                'Alibaba Cloud DNS first, or create the record where the zone is hosted.'
+                % (fqdn, ' or '.join(reversed(candidates)) or fqdn,
+                   ('The account has: %s%s.' % (', '.join(owned[:10]), ', ...' if len(owned) > 10 else ''))
+                   if owned else 'The account has no zones.'))
+        return zone
+
+    # -- records ------------------------------------------------------------------------------------------------------
+
+    def list_name_records(self, zone, rr, rtype=None, line=None):
+        """Every record at exactly rr in zone (all types unless rtype; all lines unless line), all pages."""
+        try:
+            items = self._paged('DescribeSubDomainRecords', 'DomainRecords', 'Record', SUB_DOMAIN_PAGE_SIZE,
+                                sub_domain=fqdn_of(rr, zone), domain_name=zone, type=rtype, line=line)
+        except AlicloudNotFoundError as exc:
+            raise _zone_missing(zone, exc)
+        records = [Record.from_api(item) for item in items]
+        return [record for record in records
+                if record.rr == rr and (rtype is None or record.type == rtype)
+                and (line is None or record.line.lower() == line.lower())]
+
+    def list_zone_records(self, zone, rtype=None):
+        """Every record of the zone (optionally of one type), all pages."""
+        try:
+            items = self._paged('DescribeDomainRecords', 'DomainRecords', 'Record', ZONE_PAGE_SIZE, domain_name=zone, type=rtype)
+        except AlicloudNotFoundError as exc:
+            raise _zone_missing(zone, exc)
+        records = [Record.from_api(item) for item in items]
+        return [record for record in records if rtype is None or record.type == rtype]
+
+    def _find(self, zone, record, by_id=False):
+        for have in self.list_name_records(zone, record.rr, record.type, record.line):
+            if (by_id and have.record_id == record.record_id) or (not by_id and have.key == record.key):
+                return have
+        return None
+
+    def add_record(self, zone, record):
+        """AddDomainRecord; returns the new record id. Never leaves a duplicate after a lost answer."""
+        lost = []
+
+        def attempt():
+            if lost:
+                # The previous attempt may have created the record before its answer was lost: look first.
+                found = self._find(zone, record)
+                if found is not None:
+                    return found.record_id
+            try:
+                body = self._invoke('add_domain_record', self._request(
+                    'AddDomainRecord', domain_name=zone, rr=record.rr, type=record.type, value=record.value,
+                    ttl=record.ttl, line=record.line, priority=record.priority))
+            except AlicloudConnectionError as exc:
+                if exc.sent:
+                    lost.append(exc)
+                raise
+            return str(body.get('RecordId'))
+
+        policy = self._policy_factory()
+        try:
+            return policy.run(attempt)
+        except AlicloudError as exc:
+            if exc.code == 'DomainRecordDuplicate' and (policy.retried or lost):
+                found = self._find(zone, record)
+                if found is not None:
+                    return found.record_id
+            raise
+
+    def update_record(self, zone, record):
+        """UpdateDomainRecord with the whole desired state (record carries the id to keep)."""
+        policy = self._policy_factory()
+        request = self._request('UpdateDomainRecord', record_id=record.record_id, rr=record.rr, type=record.type,
+                                value=record.value, ttl=record.ttl, line=record.line, priority=record.priority)
+        try:
+            policy.run(self._invoke, 'update_domain_record', request)
+        except AlicloudError as exc:
+            # The service refuses an update to the state the record already has; after a lost answer that is our own
+            # earlier attempt. Success once a read shows the record as wanted.
+            if exc.code != 'DomainRecordDuplicate':
+                raise
+            found = self._find(zone, record, by_id=True)
+            if found is None or found.key != record.key or found.differs_from(record):
+                raise
+        return record.record_id
+
+    def delete_record(self, zone, record):
+        """DeleteDomainRecord; a record that is already gone counts as deleted."""
+        policy = self._policy_factory()
+        try:
+            policy.run(self._invoke, 'delete_domain_record', self._request('DeleteDomainRecord', record_id=record.record_id))
+        except AlicloudNotFoundError as exc:
+            if exc.code != 'DomainRecordNotBelongToUser':
+                raise
+        return record.record_id

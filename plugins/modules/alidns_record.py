@@ -1,0 +1,327 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: alidns_record
+short_description: Manage the record set of one name in Alibaba Cloud DNS
+version_added: 0.1.0
+description:
+  - Creates, updates and deletes the records of one name, type and resolution line (a record set) in a zone hosted
+    in Alibaba Cloud DNS (Alidns).
+  - The current set is read exactly (no keyword search) and both sides are normalised before they are compared
+    (host names in lower case without the trailing dot, TXT values without surrounding quotes, IPv6 addresses in
+    one form). Only the differences are written, with the fewest calls; a value that changes is updated in place, so
+    the record keeps its id and the name keeps resolving.
+  - A write whose answer was lost (timeout, dropped connection) is retried without creating a duplicate record.
+  - A CNAME must be the only record at its name (Alidns allows MX and TXT next to a CNAME at the zone apex only).
+    The module fails before any write, listing the records in the way, when a change would break this rule.
+author: alicloud_oss.domains contributors (@alicloud-oss)
+extends_documentation_fragment:
+  - alicloud_oss.domains.alicloud
+  - alicloud_oss.domains.attributes
+options:
+  record:
+    description:
+      - The full name of the record set, for example V(www.example.com) or V(*.example.com).
+      - The zone is the longest zone of the account that contains the name, unless O(zone) is given.
+      - Upper case, a trailing dot and internationalised names are accepted and normalised.
+      - Exactly one of O(record) and O(rr) is required.
+    type: str
+  zone:
+    description:
+      - The zone (domain name) in Alibaba Cloud DNS, for example V(example.com).
+      - Required with O(rr). With O(record) it names the zone to use instead of searching the account's zones.
+    type: str
+  rr:
+    description:
+      - The host record relative to O(zone), as Alidns calls it. V(@) is the apex of the zone; V(*) and V(*.sub) are
+        wildcard records.
+    type: str
+  type:
+    description:
+      - The record type.
+      - V(REDIRECT_URL) and V(FORWARD_URL) are the explicit and implicit URL forwarding records of Alibaba Cloud DNS.
+    type: str
+    required: true
+    choices: [A, AAAA, CNAME, TXT, MX, NS, SRV, CAA, REDIRECT_URL, FORWARD_URL]
+  value:
+    description:
+      - The values of the record set.
+      - Required with O(state=present). With O(state=absent) only these values are removed; without O(value) the
+        whole set is removed.
+      - A CNAME has exactly one value. An MX value is the mail server, with the preference in O(priority), or both
+        as in V(10 mx.example.com). An SRV value is V(priority weight port target), or V(weight port target) with
+        O(priority). A CAA value is V(flags tag value), for example V(0 issue "letsencrypt.org").
+      - TXT values are given without quotes; surrounding quotes are removed. Values longer than 255 characters are
+        split into strings by the DNS service.
+    type: list
+    elements: str
+  ttl:
+    description:
+      - The time to live of the records, in seconds, from V(1) to V(86400).
+      - The smallest TTL the zone accepts depends on its Alidns edition (for example 600 seconds on the free
+        edition); the service refuses a smaller one.
+    type: int
+    default: 600
+  line:
+    description:
+      - The resolution line of the record set, for example V(default), V(telecom), V(unicom), V(mobile) or
+        V(oversea). Records of different lines are separate sets.
+    type: str
+    default: default
+  priority:
+    description:
+      - The MX preference, from V(1) to V(50) (smaller is preferred), for all values that do not carry their own.
+      - For SRV, the priority field of values given as V(weight port target).
+    type: int
+  state:
+    description:
+      - Whether the values should exist (V(present)) or not (V(absent)).
+    type: str
+    choices: [present, absent]
+    default: present
+  on_existing:
+    description:
+      - What to do with O(state=present) when the set already has values that are not in O(value).
+      - V(replace) makes the set exactly O(value); records that are no longer wanted are updated in place to the new
+        values first (keeping their ids), and the rest are deleted.
+      - V(keep) adds the missing values and keeps the other values as they are.
+      - V(keep_and_warn) does the same as V(keep) and warns about the values it kept.
+      - V(keep_and_fail) fails, without changing anything, when the set has other values.
+      - In every mode the records whose value is in O(value) get O(ttl) and O(priority).
+      - Ignored with O(state=absent).
+    type: str
+    choices: [replace, keep, keep_and_warn, keep_and_fail]
+    default: replace
+notes:
+  - Records that are locked in the Alibaba Cloud DNS console cannot be changed; the module fails before any write
+    when the plan would change one.
+  - Records that are paused (status V(DISABLE)) are managed like the others and keep their status.
+seealso:
+  - module: alicloud_oss.domains.alidns_record_info
+  - module: alicloud_oss.domains.oss_bucket_cname
+  - name: Alibaba Cloud DNS record types and conflict rules
+    description: Which record types may share a name.
+    link: https://www.alibabacloud.com/help/en/dns/pubz-resolve-record-conflict-rules
+'''
+
+EXAMPLES = r'''
+- name: Point a custom domain at an OSS bucket
+  alicloud_oss.domains.alidns_record:
+    record: static.example.com
+    type: CNAME
+    value: [demo-assets.oss-cn-hangzhou.aliyuncs.com]
+    ttl: 600
+
+- name: Publish the OSS ownership token (zone and host record given apart)
+  alicloud_oss.domains.alidns_record:
+    zone: example.com
+    rr: _dnsauth.static
+    type: TXT
+    value: ["{{ ownership.token }}"]
+
+- name: Add an SPF value to the apex TXT set, keeping the values already there
+  alicloud_oss.domains.alidns_record:
+    zone: example.com
+    rr: "@"
+    type: TXT
+    value: ["v=spf1 include:spf.example.net -all"]
+    on_existing: keep
+
+- name: Mail servers with their preferences
+  alicloud_oss.domains.alidns_record:
+    record: example.com
+    type: MX
+    value:
+      - 10 mx1.example.net
+      - 20 mx2.example.net
+
+- name: Remove one address from a round-robin A set
+  alicloud_oss.domains.alidns_record:
+    record: www.example.com
+    type: A
+    value: [192.0.2.11]
+    state: absent
+
+- name: Remove the whole TXT set of a name
+  alicloud_oss.domains.alidns_record:
+    record: _dnsauth.static.example.com
+    type: TXT
+    state: absent
+
+- name: Credentials set once for every module of the collection
+  module_defaults:
+    group/alicloud_oss.domains.alicloud:
+      alicloud_access_key: "{{ vault_alicloud_access_key }}"
+      alicloud_secret_key: "{{ vault_alicloud_secret_key }}"
+  block:
+    - name: A wildcard record for all subdomains
+      alicloud_oss.domains.alidns_record:
+        zone: example.com
+        rr: "*"
+        type: CNAME
+        value: [demo-assets.oss-cn-hangzhou.aliyuncs.com]
+'''
+
+RETURN = r'''
+zone:
+  description: The zone of the record set.
+  returned: success
+  type: str
+  sample: example.com
+rr:
+  description: The host record relative to the zone (V(@) for the apex).
+  returned: success
+  type: str
+  sample: www
+fqdn:
+  description: The full name of the record set.
+  returned: always
+  type: str
+  sample: www.example.com
+type:
+  description: The record type.
+  returned: always
+  type: str
+  sample: CNAME
+line:
+  description: The resolution line.
+  returned: always
+  type: str
+  sample: default
+records:
+  description:
+    - The records of the set after the change (in check mode, as they would be; records still to be created have
+      no id).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    record_id:
+      description: The Alidns record id; V(null) for a record that check mode would create.
+      type: str
+      sample: "17606201171799040"
+    value:
+      description: The value, normalised.
+      type: str
+      sample: demo-assets.oss-cn-hangzhou.aliyuncs.com
+    ttl:
+      description: The time to live in seconds.
+      type: int
+      sample: 600
+    line:
+      description: The resolution line.
+      type: str
+      sample: default
+    priority:
+      description: The MX preference; V(null) for other types.
+      type: int
+      sample: 10
+    status:
+      description: V(ENABLE), or V(DISABLE) for a paused record.
+      type: str
+      sample: ENABLE
+    locked:
+      description: Whether the record is locked against changes.
+      type: bool
+      sample: false
+conflicting_records:
+  description: On a CNAME conflict, a C(keep_and_fail) refusal or a locked record, the records in the way.
+  returned: failure
+  type: list
+  elements: dict
+  sample: [{"record_id": "1001", "rr": "www", "type": "A", "value": "192.0.2.10", "fqdn": "www.example.com"}]
+error_code:
+  description: The API error code, or a code of the module such as C(DomainRecordConflict), C(InvalidParameter).
+  returned: failure
+  type: str
+  sample: DomainRecordConflict
+request_id:
+  description: The request id of the failed API call, for Alibaba Cloud support.
+  returned: failure, when the API answered
+  type: str
+  sample: 0F4478C3-5D30-4056-A9C6-07EB866E173F
+diff:
+  description: The record set before and after, with O(ttl) and the values (only in diff mode).
+  returned: success, in diff mode
+  type: dict
+  contains:
+    before:
+      description: The set before; empty when it did not exist.
+      type: dict
+    after:
+      description: The set after; empty when it is removed.
+      type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
+    AlicloudError, AlicloudParams, alicloud_argument_spec, fail_with_error,
+)
+# _alidns imports the SDK only when the first client is built, after the options proved usable.
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import AlidnsAPI, MissingSdkError
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
+    ON_EXISTING, RECORD_TYPES, PlanError, RecordError, build_spec, ensure_record_set, set_view,
+)
+
+
+def main():
+    argument_spec = alicloud_argument_spec()
+    argument_spec.update(
+        record=dict(type='str'),
+        zone=dict(type='str'),
+        rr=dict(type='str'),
+        type=dict(type='str', required=True, choices=list(RECORD_TYPES)),
+        value=dict(type='list', elements='str'),
+        ttl=dict(type='int', default=600),
+        line=dict(type='str', default='default'),
+        priority=dict(type='int'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        on_existing=dict(type='str', default='replace', choices=list(ON_EXISTING)),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[('record', 'rr')],
+        required_one_of=[('record', 'rr')],
+        required_by=dict(rr='zone'),
+        required_if=[('state', 'present', ['value'])],
+        supports_check_mode=True,
+    )
+    params = AlicloudParams.from_module(module)
+    result = dict(changed=False, type=module.params['type'], line=module.params['line'])
+    try:
+        spec = build_spec(module.params)
+    except RecordError as exc:
+        module.fail_json(msg=str(exc), error_code='InvalidParameter', field=exc.field, **result)
+    result.update(fqdn=spec.fqdn, line=spec.line)
+
+    done = []
+    try:
+        plan = ensure_record_set(AlidnsAPI(params), spec, check_mode=module.check_mode, done=done)
+    except MissingSdkError as exc:
+        module.fail_json(msg=missing_required_lib(str(exc)), exception=exc.tb, **result)
+    except PlanError as exc:
+        result.update(zone=spec.zone, rr=spec.rr)
+        module.fail_json(msg=exc.message, error_code=exc.code,
+                         conflicting_records=[record.to_result(spec.zone) for record in exc.records], **result)
+    except AlicloudError as exc:
+        result.update(zone=spec.zone, rr=spec.rr, changed=bool(done))
+        fail_with_error(module, exc, secrets=params.secrets(), **result)
+
+    for warning in plan.warnings:
+        module.warn(warning)
+    result.update(changed=plan.changed, zone=spec.zone, rr=spec.rr, records=[record.to_result() for record in plan.after])
+    if module._diff:
+        result['diff'] = dict(before=set_view(spec, plan.before), after=set_view(spec, plan.after))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

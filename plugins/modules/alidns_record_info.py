@@ -1,0 +1,210 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: alidns_record_info
+short_description: Read the records of a name or of a whole zone in Alibaba Cloud DNS
+version_added: 0.1.0
+description:
+  - Returns the records of one name (optionally of one type), or every record of a zone, from Alibaba Cloud DNS
+    (Alidns). All pages are read.
+  - Names are matched exactly, never by keyword search.
+author: alicloud_oss.domains contributors (@alicloud-oss)
+extends_documentation_fragment:
+  - alicloud_oss.domains.alicloud
+  - alicloud_oss.domains.attributes.info_module
+options:
+  record:
+    description:
+      - The full name to read, for example V(www.example.com).
+      - The zone is the longest zone of the account that contains the name, unless O(zone) is given.
+      - One of O(record) and O(zone) is required. Without O(record) and O(rr) the whole zone is listed.
+    type: str
+  zone:
+    description:
+      - The zone (domain name) in Alibaba Cloud DNS, for example V(example.com).
+    type: str
+  rr:
+    description:
+      - The host record relative to O(zone); V(@) is the apex. Needs O(zone).
+    type: str
+  type:
+    description:
+      - Only records of this type.
+    type: str
+    choices: [A, AAAA, CNAME, TXT, MX, NS, SRV, CAA, REDIRECT_URL, FORWARD_URL]
+  ignore_missing_zone:
+    description:
+      - When the zone is not in the account, return O(zone=null) and RV(zone_found=false) instead of failing.
+      - Useful to decide whether the records of a domain can be managed with M(alicloud_oss.domains.alidns_record)
+        or must be added where the domain's DNS is hosted.
+    type: bool
+    default: false
+seealso:
+  - module: alicloud_oss.domains.alidns_record
+'''
+
+EXAMPLES = r'''
+- name: Is the CNAME of a custom domain in place?
+  alicloud_oss.domains.alidns_record_info:
+    record: static.example.com
+    type: CNAME
+  register: cname
+
+- name: Is the domain hosted in this account's Alibaba Cloud DNS?
+  alicloud_oss.domains.alidns_record_info:
+    record: static.example.org
+    ignore_missing_zone: true
+  register: lookup
+
+- name: Every TXT record of a zone
+  alicloud_oss.domains.alidns_record_info:
+    zone: example.com
+    type: TXT
+  register: txt
+
+- name: Show the names
+  ansible.builtin.debug:
+    msg: "{{ txt.records | map(attribute='fqdn') | list }}"
+'''
+
+RETURN = r'''
+zone:
+  description: The zone; V(null) when it is not in the account and O(ignore_missing_zone=true).
+  returned: always
+  type: str
+  sample: example.com
+zone_found:
+  description: Whether the zone is in the account.
+  returned: always
+  type: bool
+  sample: true
+rr:
+  description: The host record relative to the zone, when a name was given; V(null) when listing a zone.
+  returned: always
+  type: str
+  sample: static
+fqdn:
+  description: The full name, when a name was given.
+  returned: when a name was given
+  type: str
+  sample: static.example.com
+records:
+  description: The records found.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    record_id:
+      description: The Alidns record id.
+      type: str
+      sample: "17606201171799040"
+    rr:
+      description: The host record relative to the zone.
+      type: str
+      sample: static
+    fqdn:
+      description: The full name of the record.
+      type: str
+      sample: static.example.com
+    type:
+      description: The record type.
+      type: str
+      sample: CNAME
+    value:
+      description: The value, normalised (host names in lower case without the trailing dot).
+      type: str
+      sample: demo-assets.oss-cn-hangzhou.aliyuncs.com
+    ttl:
+      description: The time to live in seconds.
+      type: int
+      sample: 600
+    line:
+      description: The resolution line.
+      type: str
+      sample: default
+    priority:
+      description: The MX preference; V(null) for other types.
+      type: int
+      sample: 10
+    status:
+      description: V(ENABLE), or V(DISABLE) for a paused record.
+      type: str
+      sample: ENABLE
+    locked:
+      description: Whether the record is locked against changes.
+      type: bool
+      sample: false
+'''
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
+    AlicloudError, AlicloudNotFoundError, AlicloudParams, alicloud_argument_spec, fail_with_error,
+)
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import AlidnsAPI, MissingSdkError
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
+    RECORD_TYPES, RecordError, parse_name, split_name,
+)
+
+
+def main():
+    argument_spec = alicloud_argument_spec()
+    argument_spec.update(
+        record=dict(type='str'),
+        zone=dict(type='str'),
+        rr=dict(type='str'),
+        type=dict(type='str', choices=list(RECORD_TYPES)),
+        ignore_missing_zone=dict(type='bool', default=False),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[('record', 'rr')],
+        required_one_of=[('record', 'zone')],
+        required_by=dict(rr='zone'),
+        supports_check_mode=True,
+    )
+    params = AlicloudParams.from_module(module)
+    rtype = module.params['type']
+    result = dict(changed=False, zone=None, zone_found=False, rr=None, records=[])
+    whole_zone = module.params['record'] is None and module.params['rr'] is None
+    try:
+        if whole_zone:
+            fqdn, zone, rr = None, parse_name(record=module.params['zone'], zone=module.params['zone'])[1], None
+        else:
+            fqdn, zone, rr = parse_name(module.params['record'], module.params['zone'], module.params['rr'])
+            result['fqdn'] = fqdn
+    except RecordError as exc:
+        module.fail_json(msg=str(exc), error_code='InvalidParameter', field=exc.field, **result)
+
+    try:
+        api = AlidnsAPI(params)
+        if zone is None:
+            zone = api.find_zone(fqdn)
+            rr = split_name(fqdn, zone)
+        if whole_zone:
+            records = api.list_zone_records(zone, rtype)
+        else:
+            records = api.list_name_records(zone, rr, rtype)
+    except MissingSdkError as exc:
+        module.fail_json(msg=missing_required_lib(str(exc)), exception=exc.tb, **result)
+    except AlicloudNotFoundError as exc:
+        if exc.code == 'InvalidDomainName.NoExist' and module.params['ignore_missing_zone']:
+            module.exit_json(**result)
+        fail_with_error(module, exc, secrets=params.secrets(), **result)
+    except AlicloudError as exc:
+        fail_with_error(module, exc, secrets=params.secrets(), **result)
+
+    result.update(zone=zone, zone_found=True, rr=rr,
+                  records=[record.to_result(zone) for record in sorted(records, key=lambda item: (item.rr, item.type, item.value))])
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

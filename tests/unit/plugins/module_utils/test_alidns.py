@@ -1,0 +1,390 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+import socket
+import threading
+
+import pytest
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
+    AlicloudAuthError, AlicloudConflictError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError,
+    AlicloudParams, AlicloudServiceError, AlicloudThrottlingError, AlicloudValidationError, RetryPolicy,
+)
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import (
+    AlidnsAPI, parse_endpoint, translate_sdk_error,
+)
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import Record
+
+sdk_exceptions = pytest.importorskip('alibabacloud_tea_openapi.exceptions')
+tea_exceptions = pytest.importorskip('Tea.exceptions')
+dara_exceptions = pytest.importorskip('darabonba.exceptions')
+
+try:
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+except ImportError:  # pragma: no cover
+    BaseHTTPRequestHandler = HTTPServer = None
+
+
+# --- endpoint parsing ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('given, expected', [
+    (None, ('https', 'alidns.aliyuncs.com')),
+    ('', ('https', 'alidns.aliyuncs.com')),
+    ('http://127.0.0.1:18091', ('http', '127.0.0.1:18091')),
+    ('http://127.0.0.1:18091/', ('http', '127.0.0.1:18091')),
+    ('HTTPS://alidns.cn-hangzhou.aliyuncs.com', ('https', 'alidns.cn-hangzhou.aliyuncs.com')),
+    ('alidns-vpc.cn-shanghai.aliyuncs.com', ('https', 'alidns-vpc.cn-shanghai.aliyuncs.com')),
+    ('127.0.0.1:8443', ('https', '127.0.0.1:8443')),
+])
+def test_parse_endpoint(given, expected):
+    assert parse_endpoint(given) == expected
+
+
+@pytest.mark.parametrize('given', ['ftp://host', 'http://host/path', 'http://', 'host name'])
+def test_parse_endpoint_refuses_what_the_sdk_would_sign_wrong(given):
+    with pytest.raises(AlicloudValidationError) as exc:
+        parse_endpoint(given)
+    assert 'alidns_endpoint' in exc.value.message
+
+
+# --- translation of SDK errors -------------------------------------------------------------------------------------
+
+def _client_exception(cls, status, code, message='text', request_id='REQ-1', retry_after=None):
+    data = {'RequestId': request_id, 'HostId': 'alidns.aliyuncs.com', 'Code': code, 'Message': message,
+            'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s' % code}
+    kwargs = dict(status_code=status, code=code, message='code: %s, %s request id: %s' % (status, message, request_id),
+                  request_id=request_id, data=data)
+    if retry_after is not None:
+        kwargs['retry_after'] = retry_after
+    return cls(**kwargs)
+
+
+@pytest.mark.parametrize('cls_name, status, code, expected', [
+    ('ClientException', 400, 'DomainRecordDuplicate', AlicloudConflictError),
+    ('ClientException', 400, 'DomainRecordConflict', AlicloudConflictError),
+    ('ClientException', 400, 'InvalidDomainName.NoExist', AlicloudNotFoundError),
+    ('ClientException', 400, 'DomainRecordNotBelongToUser', AlicloudNotFoundError),
+    ('ClientException', 400, 'SignatureDoesNotMatch', AlicloudAuthError),
+    ('ClientException', 404, 'InvalidAccessKeyId.NotFound', AlicloudAuthError),
+    ('ClientException', 403, 'Forbidden.RAM', AlicloudAuthError),
+    ('ClientException', 400, 'Throttling.User', AlicloudThrottlingError),
+    ('ClientException', 400, 'LastOperationNotFinished', AlicloudServiceError),
+    ('ServerException', 503, 'ServiceUnavailable', AlicloudServiceError),
+    ('ServerException', 500, 'InternalError', AlicloudServiceError),
+    ('ClientException', 400, 'SubDomainInvalid.Value', AlicloudValidationError),
+])
+def test_translate_service_errors(cls_name, status, code, expected):
+    exc = _client_exception(getattr(sdk_exceptions, cls_name), status, code, message='The DNS record already exists.')
+    error = translate_sdk_error(exc)
+    assert error.__class__ is expected
+    assert error.code == code
+    assert error.http_status == status
+    assert error.request_id == 'REQ-1'
+    # The service's own message, not the SDK's "code: 400, ..." wrapper.
+    assert error.message == 'The DNS record already exists.'
+
+
+def test_translate_throttling_with_retry_after_in_ms():
+    exc = _client_exception(sdk_exceptions.ThrottlingException, 400, 'Throttling.User', retry_after=1500)
+    error = translate_sdk_error(exc)
+    assert isinstance(error, AlicloudThrottlingError)
+    assert error.retry_after == 1.5
+
+
+@pytest.mark.parametrize('text, sent', [
+    ("HTTPConnectionPool(host='127.0.0.1', port=1): Max retries exceeded (Caused by NewConnectionError("
+     "'Failed to establish a new connection: [Errno 111] Connection refused'))", False),
+    ("HTTPConnectionPool(host='127.0.0.1', port=18091): Read timed out. (read timeout=30.0)", True),
+    ("('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))", True),
+])
+def test_translate_network_errors(text, sent):
+    exc = tea_exceptions.UnretryableException(None, dara_exceptions.RetryError(text))
+    error = translate_sdk_error(exc)
+    assert isinstance(error, AlicloudConnectionError)
+    assert error.sent is sent
+
+
+def test_translate_invalid_credentials_and_unknown():
+    exc = sdk_exceptions.ClientException(code='InvalidCredentials', message='Please set up the credentials correctly.')
+    assert isinstance(translate_sdk_error(exc), AlicloudAuthError)
+    unknown = translate_sdk_error(KeyError('x'))
+    assert unknown.__class__ is AlicloudError and unknown.code == 'SdkError'
+
+
+# --- the API over a fake SDK client --------------------------------------------------------------------------------
+
+class Body(object):
+    def __init__(self, data):
+        self.data = data
+
+    def to_map(self):
+        return self.data
+
+
+class Response(object):
+    def __init__(self, data):
+        self.body = Body(data)
+
+
+def _conflict(code, status=400):
+    return _client_exception(sdk_exceptions.ClientException, status, code)
+
+
+class FakeClient(object):
+    """Stands in for alibabacloud_alidns20150109.client.Client: records in memory, scripted faults."""
+
+    def __init__(self, zones=('example.com', 'sub.example.com', 'example.net')):
+        self.zones = list(zones)
+        self.records = []
+        self.calls = []
+        self.faults = {}      # method -> list of ('before'|'after', exception)
+        self.next_id = 100
+
+    def _fault(self, method, when):
+        queue = self.faults.get(method) or []
+        if queue and queue[0][0] == when:
+            raise queue.pop(0)[1]
+
+    def _page(self, items, request, key):
+        size = request.page_size
+        start = (request.page_number - 1) * size
+        return Response({'TotalCount': len(items), 'PageNumber': request.page_number, 'PageSize': size,
+                         key[0]: {key[1]: items[start:start + size]}})
+
+    def describe_domains(self, request):
+        self.calls.append(('describe_domains', request.page_number))
+        items = [{'DomainName': zone, 'PunyCode': zone} for zone in self.zones]
+        return self._page(items, request, ('Domains', 'Domain'))
+
+    def describe_sub_domain_records(self, request):
+        self.calls.append(('describe_sub_domain_records', request.sub_domain))
+        self._fault('describe_sub_domain_records', 'before')
+        if request.domain_name not in self.zones:
+            raise _conflict('InvalidDomainName.NoExist')
+        items = [item for item in self.records if item['DomainName'] == request.domain_name
+                 and (item['RR'] + '.' + request.domain_name if item['RR'] != '@' else request.domain_name) == request.sub_domain
+                 and (request.type is None or item['Type'] == request.type)]
+        return self._page(items, request, ('DomainRecords', 'Record'))
+
+    def describe_domain_records(self, request):
+        self.calls.append(('describe_domain_records', request.page_number))
+        items = [item for item in self.records if item['DomainName'] == request.domain_name]
+        return self._page(items, request, ('DomainRecords', 'Record'))
+
+    def add_domain_record(self, request):
+        self.calls.append(('add_domain_record', request.value))
+        self._fault('add_domain_record', 'before')
+        for item in self.records:
+            if (item['RR'], item['Type'], item['Value']) == (request.rr, request.type, request.value):
+                raise _conflict('DomainRecordDuplicate')
+        self.next_id += 1
+        self.records.append({'DomainName': request.domain_name, 'RR': request.rr, 'Type': request.type, 'Value': request.value,
+                             'TTL': request.ttl, 'Line': request.line, 'RecordId': str(self.next_id), 'Status': 'ENABLE',
+                             'Locked': False, 'Priority': request.priority})
+        self._fault('add_domain_record', 'after')
+        return Response({'RecordId': str(self.next_id), 'RequestId': 'R'})
+
+    def update_domain_record(self, request):
+        self.calls.append(('update_domain_record', request.record_id))
+        self._fault('update_domain_record', 'before')
+        for item in self.records:
+            if item['RecordId'] == request.record_id:
+                if (item['Value'], item['TTL']) == (request.value, request.ttl):
+                    raise _conflict('DomainRecordDuplicate')
+                item.update(Value=request.value, TTL=request.ttl)
+                self._fault('update_domain_record', 'after')
+                return Response({'RecordId': request.record_id, 'RequestId': 'R'})
+        raise _conflict('DomainRecordNotBelongToUser')
+
+    def delete_domain_record(self, request):
+        self.calls.append(('delete_domain_record', request.record_id))
+        for item in list(self.records):
+            if item['RecordId'] == request.record_id:
+                self.records.remove(item)
+                return Response({'RecordId': request.record_id, 'RequestId': 'R'})
+        raise _conflict('DomainRecordNotBelongToUser')
+
+    def writes(self):
+        return [call for call in self.calls if not call[0].startswith('describe')]
+
+
+def lost_answer():
+    return tea_exceptions.UnretryableException(None, dara_exceptions.RetryError(
+        "('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))"))
+
+
+def make_api(client, attempts=4):
+    params = AlicloudParams(access_key='AK', secret_key='SK')
+    return AlidnsAPI(params, client=client, policy_factory=lambda: RetryPolicy(max_attempts=attempts, sleep=lambda s: None))
+
+
+def test_find_zone_longest_match_cached_and_error_names_zone():
+    client = FakeClient()
+    client.zones = ['zone%03d.example' % number for number in range(250)] + ['example.com', 'sub.example.com']
+    api = make_api(client)
+    assert api.find_zone('a.sub.example.com') == 'sub.example.com'
+    assert api.find_zone('example.com') == 'example.com'
+    assert [call for call in client.calls if call[0] == 'describe_domains'] == [
+        ('describe_domains', 1), ('describe_domains', 2), ('describe_domains', 3)]
+    with pytest.raises(AlicloudNotFoundError) as exc:
+        api.find_zone('www.example.org')
+    assert exc.value.code == 'InvalidDomainName.NoExist'
+    assert 'example.org' in exc.value.message
+    assert len([call for call in client.calls if call[0] == 'describe_domains']) == 3
+
+
+def test_list_name_records_reads_all_pages_exactly():
+    client = FakeClient()
+    for number in range(230):
+        client.records.append({'DomainName': 'example.com', 'RR': 'www', 'Type': 'TXT', 'Value': 'v%d' % number, 'TTL': 600,
+                               'Line': 'default', 'RecordId': str(number)})
+    client.records.append({'DomainName': 'example.com', 'RR': 'WWW', 'Type': 'A', 'Value': '192.0.2.1', 'TTL': 600,
+                           'Line': 'telecom', 'RecordId': 'x'})
+    api = make_api(client)
+    records = api.list_name_records('example.com', 'www', line='default')
+    assert len(records) == 230
+    assert len([call for call in client.calls if call[0] == 'describe_sub_domain_records']) == 3
+
+
+def test_missing_zone_error_names_the_zone():
+    api = make_api(FakeClient())
+    with pytest.raises(AlicloudNotFoundError) as exc:
+        api.list_name_records('example.org', 'www')
+    assert 'example.org' in exc.value.message and exc.value.code == 'InvalidDomainName.NoExist'
+
+
+def test_add_after_lost_answer_rereads_and_creates_no_duplicate():
+    client = FakeClient()
+    client.faults['add_domain_record'] = [('after', lost_answer())]
+    api = make_api(client)
+    record_id = api.add_record('example.com', Record('www', 'A', '192.0.2.1'))
+    assert record_id == client.records[0]['RecordId']
+    assert len(client.records) == 1
+    assert [call[0] for call in client.writes()] == ['add_domain_record']
+
+
+def test_add_duplicate_on_retry_is_success_once_read_confirms():
+    client = FakeClient()
+    # The first answer is a 503 although the record was written; the retry meets DomainRecordDuplicate.
+    client.faults['add_domain_record'] = [('after', _conflict('ServiceUnavailable', 503))]
+    api = make_api(client)
+    record_id = api.add_record('example.com', Record('www', 'A', '192.0.2.1'))
+    assert record_id == client.records[0]['RecordId'] and len(client.records) == 1
+    assert len(client.writes()) == 2
+
+
+def test_add_duplicate_without_retry_is_an_error():
+    client = FakeClient()
+    client.records.append({'DomainName': 'example.com', 'RR': 'www', 'Type': 'A', 'Value': '192.0.2.1', 'TTL': 600,
+                           'Line': 'default', 'RecordId': '1'})
+    with pytest.raises(AlicloudConflictError):
+        make_api(client).add_record('example.com', Record('www', 'A', '192.0.2.1'))
+
+
+def test_last_operation_not_finished_is_retried():
+    client = FakeClient()
+    client.faults['add_domain_record'] = [('before', _conflict('LastOperationNotFinished')), ('before', _conflict('Throttling.User'))]
+    assert make_api(client).add_record('example.com', Record('www', 'A', '192.0.2.1'))
+    assert len(client.records) == 1 and len(client.writes()) == 3
+
+
+def test_update_after_lost_answer_confirms_by_reading():
+    client = FakeClient()
+    client.records.append({'DomainName': 'example.com', 'RR': 'www', 'Type': 'A', 'Value': '192.0.2.1', 'TTL': 600,
+                           'Line': 'default', 'RecordId': '1'})
+    client.faults['update_domain_record'] = [('after', lost_answer())]
+    api = make_api(client)
+    assert api.update_record('example.com', Record('www', 'A', '192.0.2.1', ttl=300, record_id='1')) == '1'
+    assert client.records[0]['TTL'] == 300
+    assert len(client.writes()) == 2
+
+
+def test_delete_of_a_record_already_gone_is_success():
+    api = make_api(FakeClient())
+    assert api.delete_record('example.com', Record('www', 'A', '192.0.2.1', record_id='404')) == '404'
+
+
+def test_errors_that_cannot_be_retried_are_not():
+    client = FakeClient()
+    client.faults['add_domain_record'] = [('before', _conflict('SignatureDoesNotMatch'))]
+    with pytest.raises(AlicloudAuthError):
+        make_api(client).add_record('example.com', Record('www', 'A', '192.0.2.1'))
+    assert len(client.writes()) == 1
+
+
+# --- the real SDK against a throw-away local server ----------------------------------------------------------------
+
+class _Handler(BaseHTTPRequestHandler):
+    replies = []
+    seen = []
+
+    def do_POST(self):  # noqa: N802 (http.server naming)
+        self.seen.append((self.path, dict((key.lower(), value) for key, value in self.headers.items())))
+        status, body = self.replies.pop(0)
+        data = json.dumps(body).encode('utf-8')
+        self.send_response(status)
+        self.send_header('Content-Type', 'application/json;charset=utf-8')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):  # pylint: disable=arguments-differ
+        pass
+
+
+@pytest.fixture
+def local_server():
+    server = HTTPServer(('127.0.0.1', 0), _Handler)
+    _Handler.replies = []
+    _Handler.seen = []
+    thread = threading.Thread(target=server.serve_forever)
+    thread.daemon = True
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_real_sdk_endpoint_user_agent_and_error_translation(local_server):
+    pytest.importorskip('alibabacloud_alidns20150109')
+    port = local_server.server_address[1]
+    params = AlicloudParams(access_key='AK', secret_key='SK', alidns_endpoint='http://127.0.0.1:%d' % port, timeout=5)
+    api = AlidnsAPI(params, policy_factory=lambda: RetryPolicy(max_attempts=1, sleep=lambda s: None))
+    _Handler.replies = [
+        (200, {'RequestId': 'A', 'TotalCount': 1, 'PageNumber': 1, 'PageSize': 100, 'DomainRecords': {'Record': [
+            {'RR': 'www', 'Type': 'CNAME', 'Value': 'Target.example.net', 'TTL': 600, 'Line': 'default', 'RecordId': '17',
+             'Status': 'ENABLE', 'Locked': False}]}}),
+        (400, {'RequestId': 'B', 'HostId': 'alidns.aliyuncs.com', 'Code': 'DomainRecordConflict',
+               'Message': 'The DNS record is conflict with other records.'}),
+    ]
+    records = api.list_name_records('example.com', 'www')
+    assert [(record.record_id, record.value) for record in records] == [('17', 'target.example.net')]
+    path, headers = _Handler.seen[0]
+    assert headers['host'] == '127.0.0.1:%d' % port
+    assert headers['x-acs-action'] == 'DescribeSubDomainRecords'
+    assert 'SubDomain=www.example.com' in path
+    assert 'AnsibleCollection/alicloud_oss.domains' in headers['user-agent']
+    with pytest.raises(AlicloudConflictError) as exc:
+        api.add_record('example.com', Record('www', 'A', '192.0.2.1'))
+    assert exc.value.code == 'DomainRecordConflict' and exc.value.request_id == 'B' and exc.value.http_status == 400
+
+
+def test_real_sdk_connection_refused_is_not_sent():
+    pytest.importorskip('alibabacloud_alidns20150109')
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    params = AlicloudParams(access_key='AK', secret_key='SK', alidns_endpoint='http://127.0.0.1:%d' % port, timeout=2)
+    api = AlidnsAPI(params, policy_factory=lambda: RetryPolicy(max_attempts=1, sleep=lambda s: None))
+    with pytest.raises(AlicloudConnectionError) as exc:
+        api.list_zones()
+    assert exc.value.sent is False

@@ -1,0 +1,236 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""alidns_record and alidns_record_info with the API faked at the _alidns boundary (AlidnsAPI)."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import pytest
+
+from ansible.module_utils import basic
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudNotFoundError, AlicloudServiceError
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import Record, longest_zone
+from ansible_collections.alicloud_oss.domains.plugins.modules import alidns_record, alidns_record_info
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
+
+SECRET = 'Secret-Never-Printed-42'
+
+
+class FakeAlidns(object):
+    """In-memory account: zones -> records; counts calls; can fail a write."""
+
+    def __init__(self):
+        self.zones = {'example.com': [], 'example.net': []}
+        self.writes = []
+        self.reads = 0
+        self.next_id = 1000
+        self.fail_on = None
+        self.built = 0
+
+    def __call__(self, params):
+        self.built += 1
+        self.params = params
+        return self
+
+    def seed(self, zone, rr, rtype, value, ttl=600, line='default', priority=None):
+        self.next_id += 1
+        record = Record(rr, rtype, value, ttl=ttl, line=line, priority=priority, record_id=str(self.next_id))
+        self.zones[zone].append(record)
+        return record
+
+    def find_zone(self, fqdn):
+        self.reads += 1
+        zone = longest_zone(fqdn, list(self.zones))
+        if zone is None:
+            raise AlicloudNotFoundError('InvalidDomainName.NoExist', 'no zone named %s' % fqdn.split('.', 1)[-1])
+        return zone
+
+    def _zone(self, zone):
+        if zone not in self.zones:
+            raise AlicloudNotFoundError('InvalidDomainName.NoExist', 'The zone %s is not in this account' % zone)
+        return self.zones[zone]
+
+    def list_name_records(self, zone, rr, rtype=None, line=None):
+        self.reads += 1
+        return [r.copy() for r in self._zone(zone) if r.rr == rr and (rtype is None or r.type == rtype)
+                and (line is None or r.line == line)]
+
+    def list_zone_records(self, zone, rtype=None):
+        self.reads += 1
+        return [r.copy() for r in self._zone(zone) if rtype is None or r.type == rtype]
+
+    def _write(self, kind):
+        self.writes.append(kind)
+        if self.fail_on == kind:
+            raise AlicloudServiceError('ServiceUnavailable', 'busy', request_id='REQ-9', http_status=503)
+
+    def add_record(self, zone, record):
+        self._write('add')
+        self.next_id += 1
+        stored = record.copy(record_id=str(self.next_id))
+        self.zones[zone].append(stored)
+        return stored.record_id
+
+    def update_record(self, zone, record):
+        self._write('update')
+        records = self.zones[zone]
+        for index, have in enumerate(records):
+            if have.record_id == record.record_id:
+                records[index] = record.copy()
+        return record.record_id
+
+    def delete_record(self, zone, record):
+        self._write('delete')
+        self.zones[zone] = [r for r in self.zones[zone] if r.record_id != record.record_id]
+        return record.record_id
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    api = FakeAlidns()
+    monkeypatch.setattr(alidns_record, 'AlidnsAPI', api)
+    monkeypatch.setattr(alidns_record_info, 'AlidnsAPI', api)
+    for name in ('ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'):
+        monkeypatch.delenv(name, raising=False)
+    return api
+
+
+def run(args, check=False, diff=False):
+    args = dict(args)
+    args.setdefault('alicloud_access_key', 'AK')
+    args.setdefault('alicloud_secret_key', SECRET)
+    args['_ansible_check_mode'] = check
+    args['_ansible_diff'] = diff
+    return run_module(alidns_record.main, args)
+
+
+def info(args):
+    args = dict(args)
+    args.setdefault('alicloud_access_key', 'AK')
+    args.setdefault('alicloud_secret_key', SECRET)
+    return run_module(alidns_record_info.main, args)
+
+
+def test_create_then_same_again_is_unchanged_with_no_writes(fake):
+    failed, result = run(dict(record='www.example.com', type='CNAME', value=['demo.oss-cn-hangzhou.aliyuncs.com']))
+    assert not failed and result['changed']
+    assert result['zone'] == 'example.com' and result['rr'] == 'www' and result['fqdn'] == 'www.example.com'
+    assert result['records'][0]['record_id'] and result['records'][0]['value'] == 'demo.oss-cn-hangzhou.aliyuncs.com'
+    assert fake.writes == ['add']
+    failed, again = run(dict(record='WWW.Example.com.', type='CNAME', value=['Demo.OSS-cn-hangzhou.aliyuncs.com.']))
+    assert not failed and not again['changed']
+    assert fake.writes == ['add']
+    assert again['records'][0]['record_id'] == result['records'][0]['record_id']
+
+
+def test_ttl_change_keeps_id(fake):
+    record = fake.seed('example.com', 'www', 'A', '192.0.2.1')
+    failed, result = run(dict(zone='example.com', rr='www', type='A', value=['192.0.2.1'], ttl=300))
+    assert not failed and result['changed']
+    assert fake.writes == ['update']
+    assert result['records'][0]['record_id'] == record.record_id and result['records'][0]['ttl'] == 300
+
+
+def test_check_mode_and_diff_never_write(fake):
+    fake.seed('example.com', 't', 'TXT', 'a')
+    fake.seed('example.com', 't', 'TXT', 'b')
+    failed, result = run(dict(record='t.example.com', type='TXT', value=['a', 'c']), check=True, diff=True)
+    assert not failed and result['changed']
+    assert fake.writes == []
+    assert [entry['value'] for entry in result['diff']['before']['records']] == ['a', 'b']
+    assert [entry['value'] for entry in result['diff']['after']['records']] == ['a', 'c']
+    failed, result = run(dict(record='t.example.com', type='TXT', state='absent'), check=True, diff=True)
+    assert not failed and result['changed'] and result['diff']['after'] == {}
+    assert fake.writes == []
+
+
+def test_absent_with_and_without_value(fake):
+    for value in ('a', 'b', 'c'):
+        fake.seed('example.com', 't', 'TXT', value)
+    failed, result = run(dict(record='t.example.com', type='TXT', value=['"b"'], state='absent'))
+    assert not failed and result['changed'] and fake.writes == ['delete']
+    assert sorted(r['value'] for r in result['records']) == ['a', 'c']
+    failed, result = run(dict(record='t.example.com', type='TXT', state='absent'))
+    assert not failed and result['changed'] and result['records'] == []
+    assert fake.writes == ['delete', 'delete', 'delete']
+    failed, result = run(dict(record='t.example.com', type='TXT', state='absent'))
+    assert not failed and not result['changed']
+
+
+def test_cname_clash_fails_listing_records_without_writing(fake):
+    fake.seed('example.com', 'www', 'A', '192.0.2.10')
+    failed, result = run(dict(record='www.example.com', type='CNAME', value=['target.example.net']))
+    assert failed
+    assert result['error_code'] == 'DomainRecordConflict'
+    assert 'A 192.0.2.10' in result['msg']
+    assert result['conflicting_records'][0]['type'] == 'A'
+    assert fake.writes == []
+
+
+def test_zone_not_in_account(fake):
+    failed, result = run(dict(record='www.example.org', type='A', value=['192.0.2.1']))
+    assert failed and result['error_code'] == 'InvalidDomainName.NoExist' and 'example.org' in result['msg']
+    failed, result = run(dict(zone='example.org', rr='www', type='A', value=['192.0.2.1']))
+    assert failed and 'example.org' in result['msg']
+    assert fake.writes == []
+
+
+@pytest.mark.parametrize('args, field', [
+    (dict(record='www.example.com', type='SPF', value=['x']), 'type'),
+    (dict(record='www.example.com', type='MX', value=['mx.example.com']), 'priority'),
+    (dict(record='www.example.com', type='A', value=['192.0.2.1'], ttl=0), 'ttl'),
+    (dict(record='www.example.com', type='A', value=['192.0.2.1'], ttl=100000), 'ttl'),
+    (dict(record='www.example.com', type='A', value=['not-an-ip']), 'value[0]'),
+    (dict(record='www.example.com', type='CNAME', value=['a.example.net', 'b.example.net']), 'value'),
+    (dict(record='www.example.com', type='CNAME', value=['a.example.net x']), 'value[0]'),
+    (dict(record='www.example.com', zone='example.com', rr='www', type='A', value=['192.0.2.1']), 'rr'),
+    (dict(record='www.example.com', type='A'), 'value'),
+])
+def test_bad_input_fails_before_any_call_naming_the_field(fake, args, field):
+    failed, result = run(args)
+    assert failed
+    assert field in result['msg']
+    assert fake.built == 0 and fake.reads == 0 and fake.writes == []
+
+
+def test_api_error_reports_code_request_id_and_hides_secret(fake):
+    fake.fail_on = 'add'
+    failed, result = run(dict(record='www.example.com', type='A', value=['192.0.2.1']))
+    assert failed
+    assert result['error_code'] == 'ServiceUnavailable' and result['request_id'] == 'REQ-9' and result['http_status'] == 503
+    assert SECRET not in str(result)
+
+
+def test_keep_and_warn_warns(fake, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, message: warnings.append(message))
+    fake.seed('example.com', 't', 'TXT', 'a')
+    failed, result = run(dict(record='t.example.com', type='TXT', value=['b'], on_existing='keep_and_warn'))
+    assert not failed and result['changed']
+    assert fake.writes == ['add']
+    assert any('TXT "a"' in warning for warning in warnings)
+
+
+def test_info_name_zone_and_missing_zone(fake):
+    fake.seed('example.com', 'www', 'A', '192.0.2.1')
+    fake.seed('example.com', 'www', 'TXT', 'hello')
+    fake.seed('example.com', 'mail', 'MX', 'mx.example.com', priority=10)
+    failed, result = info(dict(record='WWW.example.com', type='A'))
+    assert not failed and not result['changed']
+    assert result['zone'] == 'example.com' and result['zone_found'] and result['rr'] == 'www'
+    assert [(r['type'], r['value'], r['fqdn']) for r in result['records']] == [('A', '192.0.2.1', 'www.example.com')]
+    failed, result = info(dict(zone='example.com'))
+    assert not failed and len(result['records']) == 3 and result['rr'] is None
+    failed, result = info(dict(zone='example.com', type='MX'))
+    assert [r['priority'] for r in result['records']] == [10]
+    failed, result = info(dict(record='www.example.org', ignore_missing_zone=True))
+    assert not failed and result['zone'] is None and result['zone_found'] is False and result['records'] == []
+    failed, result = info(dict(record='www.example.org'))
+    assert failed and result['error_code'] == 'InvalidDomainName.NoExist'
+    failed, result = info(dict(zone='example.org', ignore_missing_zone=True))
+    assert not failed and result['zone_found'] is False
+    assert fake.writes == []
