@@ -1,0 +1,723 @@
+# -*- coding: utf-8 -*-
+# This file is PRIVATE to the collection: it can change at any time without notice.
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The OSS custom-domain (CNAME) API over oss2, and what the OSS modules do with it.
+
+This is the only file that imports oss2. The import is deferred until a client is built (after every check
+that needs no API call), because it costs about a third of a second and a fleet runs these modules many times.
+
+The client returns plain dicts, sends every call through the shared RetryPolicy, and raises only the
+_alicloud error classes: an OssError becomes error_from_code(code, message, request id, status), a lost
+connection an AlicloudConnectionError.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import datetime
+import re
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
+    AlicloudConnectionError, AlicloudError, AlicloudParams, AlicloudServiceError, AlicloudValidationError,
+    default_chain_credentials, error_from_code, fail_with_error, redact,
+)
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import (
+    DomainError, normalize_region, oss_accelerate_host, oss_public_host, ownership_record_name, validate_bind_domain,
+    validate_bucket_name,
+)
+
+CONNECT_TIMEOUT_CAP = 5.0
+HOLDER_SEARCH_LIMIT = 100
+_HOST_PORT = re.compile(r'^[A-Za-z0-9_.-]+(:\d{1,5})?$')
+_UTC = datetime.timezone.utc
+
+_LIBRARY = {}
+
+
+class MissingLibraryError(Exception):
+    """A Python package the operation needs is not installed."""
+
+    def __init__(self, name, trace):
+        super(MissingLibraryError, self).__init__(name)
+        self.name = name
+        self.trace = trace
+
+
+def _oss2():
+    """Import oss2 once, on first use."""
+    if 'oss2' not in _LIBRARY:
+        try:
+            import oss2  # pylint: disable=import-outside-toplevel
+            import oss2.models  # pylint: disable=import-outside-toplevel,unused-import
+            import oss2.credentials  # pylint: disable=import-outside-toplevel,unused-import
+        except ImportError:
+            _LIBRARY['oss2'] = (None, traceback.format_exc())
+        else:
+            _LIBRARY['oss2'] = (oss2, None)
+    module, trace = _LIBRARY['oss2']
+    if module is None:
+        raise MissingLibraryError('oss2', trace)
+    return module
+
+
+def has_oss2():
+    try:
+        _oss2()
+    except MissingLibraryError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Endpoint and credentials
+
+def endpoint_url(endpoint, region):
+    """The OSS endpoint as `scheme://host[:port]`.
+
+    Default `https://oss-<region>.aliyuncs.com`. A bare `host` or `host:port` gets https; a URL keeps its scheme
+    (http for the local emulator). A path is dropped, as oss2 would drop it.
+    """
+    if not endpoint:
+        return 'https://oss-%s.aliyuncs.com' % region
+    value = endpoint.strip()
+    scheme = 'https'
+    if '://' in value:
+        scheme, value = value.split('://', 1)
+        scheme = scheme.lower()
+        if scheme not in ('http', 'https'):
+            raise AlicloudValidationError('InvalidParameter', 'oss_endpoint: %r has the scheme %r; use http or https.' % (endpoint, scheme))
+    host = value.split('/', 1)[0]
+    if not host or not _HOST_PORT.match(host):
+        raise AlicloudValidationError('InvalidParameter', 'oss_endpoint: %r is not a host, host:port or http(s) URL '
+                                                          '(IPv6 literals are not supported by oss2).' % endpoint)
+    return '%s://%s' % (scheme, host)
+
+
+def make_auth(params):
+    """oss2 signer: Auth for a key pair, StsAuth with a security token, else the default credential chain."""
+    oss2 = _oss2()
+    if params.access_key:
+        if params.security_token:
+            return oss2.StsAuth(params.access_key, params.secret_key, params.security_token)
+        return oss2.Auth(params.access_key, params.secret_key)
+    access_key, secret_key, token = default_chain_credentials()
+    provider = oss2.credentials.StaticCredentialsProvider(access_key, secret_key, token or '')
+    return oss2.ProviderAuth(provider)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Translation of oss2 results and exceptions
+
+def _text(value):
+    return value if value not in ('',) else None
+
+
+def _certificate_dict(info):
+    if info is None:
+        return None
+    return dict(
+        type=_text(info.type), cert_id=_text(info.cert_id), status=_text(info.status),
+        fingerprint=_text(info.fingerprint), valid_start_date=_text(info.valid_start_date),
+        valid_end_date=_text(info.valid_end_date), creation_date=_text(info.creation_date),
+    )
+
+
+def _binding_dict(cname):
+    return dict(
+        domain=(cname.domain or '').lower().rstrip('.'),
+        status=_text(cname.status),
+        last_modified=_text(cname.last_modified),
+        certificate=_certificate_dict(getattr(cname, 'certificate', None)),
+    )
+
+
+def _server_time(result):
+    headers = getattr(result, 'headers', None) or {}
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import parse_time  # pylint: disable=import-outside-toplevel
+    return parse_time(headers.get('date') or headers.get('Date'))
+
+
+def _token_dict(result):
+    return dict(
+        token=_text(result.token), expire_time=_text(result.expire_time),
+        bucket=_text(result.bucket), domain=_text(result.cname), server_time=_server_time(result),
+    )
+
+
+def _connection_error(exc):
+    """A requests failure wrapped by oss2 as RequestError (status -2). `sent` is False only when the connection
+    could not be opened, because then the request cannot have reached OSS."""
+    inner = getattr(exc, 'exception', None)
+    import requests  # pylint: disable=import-outside-toplevel  # oss2 depends on it
+    sent = True
+    if isinstance(inner, requests.exceptions.ConnectTimeout):
+        sent = False
+    elif isinstance(inner, requests.exceptions.ConnectionError):
+        text = str(inner)
+        sent = not ('NewConnectionError' in text or 'Connection refused' in text or 'Name or service not known' in text)
+    detail = type(inner).__name__ if inner is not None else 'RequestError'
+    return AlicloudConnectionError('no answer from OSS (%s: %s)' % (detail, inner if inner is not None else exc), sent=sent)
+
+
+def translate(oss2, exc):
+    """Turn an oss2 exception into the collection's error classes."""
+    if isinstance(exc, oss2.exceptions.RequestError):
+        return _connection_error(exc)
+    if isinstance(exc, oss2.exceptions.ClientError):
+        return AlicloudValidationError('ClientError', str(getattr(exc, 'body', '') or exc))
+    status = getattr(exc, 'status', None)
+    code = getattr(exc, 'code', '') or ''
+    message = getattr(exc, 'message', '') or ''
+    if not code and not message:
+        message = 'OSS answered HTTP %s without an error document' % status
+    details = dict(getattr(exc, 'details', None) or {})
+    return error_from_code(code, message, getattr(exc, 'request_id', None) or None, status, details=details)
+
+
+class OssClient(object):
+    """The five CNAME operations of one bucket, returning plain dicts."""
+
+    def __init__(self, params, bucket, region, bucket_factory=None):
+        self.params = params
+        self.bucket = bucket
+        self.region = region
+        self.endpoint = endpoint_url(params.oss_endpoint, region)
+        self.last_policy = None
+        self._oss2 = _oss2()
+        timeout = float(params.timeout or 30.0)
+        self._timeout = (min(CONNECT_TIMEOUT_CAP, timeout), timeout)
+        self._auth = make_auth(params)
+        factory = bucket_factory or self._oss2.Bucket
+        try:
+            self._bucket = factory(self._auth, self.endpoint, bucket, connect_timeout=self._timeout,
+                                   app_name='alicloud_oss.domains')
+        except self._oss2.exceptions.OssError as exc:
+            raise translate(self._oss2, exc)
+
+    def _call(self, func, *args):
+        oss2 = self._oss2
+
+        def attempt():
+            try:
+                return func(*args)
+            except oss2.exceptions.OssError as exc:
+                raise translate(oss2, exc)
+            except (RuntimeError, SyntaxError) as exc:  # oss2 raises these for a response it cannot parse
+                raise AlicloudServiceError('MalformedResponse', 'OSS sent a response oss2 could not parse (%s).' % exc)
+
+        self.last_policy = self.params.retry_policy()
+        return self.last_policy.run(attempt)
+
+    @property
+    def retried(self):
+        """Whether the last call had to be repeated (so a write may have happened before its error)."""
+        return bool(self.last_policy and self.last_policy.retried)
+
+    def list_cnames(self):
+        result = self._call(self._bucket.list_bucket_cname)
+        return [_binding_dict(cname) for cname in (result.cname or [])]
+
+    def put_cname(self, domain, certificate=None):
+        """PutCname. certificate: dict with cert_id, certificate, private_key, previous_cert_id, force,
+        delete_certificate (only the keys that are set are sent)."""
+        oss2 = self._oss2
+        cert = None
+        if certificate:
+            cert = oss2.models.CertInfo(
+                cert_id=certificate.get('cert_id'), certificate=certificate.get('certificate'),
+                private_key=certificate.get('private_key'), previous_cert_id=certificate.get('previous_cert_id'),
+                force=True if certificate.get('force') else None,
+                delete_certificate=True if certificate.get('delete_certificate') else None)
+        request = oss2.models.PutBucketCnameRequest(domain, cert)
+        self._call(self._bucket.put_bucket_cname, request)
+
+    def delete_cname(self, domain):
+        """DeleteCname; a domain that is not bound (NoSuchCname, as older OSS answers) counts as done."""
+        try:
+            self._call(self._bucket.delete_bucket_cname, domain)
+        except AlicloudError as exc:
+            if exc.code != 'NoSuchCname':
+                raise
+
+    def create_token(self, domain):
+        return _token_dict(self._call(self._bucket.create_bucket_cname_token, domain))
+
+    def get_token(self, domain):
+        """The current token of the domain for this bucket, or None when there is none (or it expired)."""
+        try:
+            return _token_dict(self._call(self._bucket.get_bucket_cname_token, domain))
+        except AlicloudError as exc:
+            if exc.code == 'CnameTokenNotFound':
+                return None
+            raise
+
+    def find_holder(self, domain, limit=HOLDER_SEARCH_LIMIT):
+        """Which other bucket of this account has the domain bound: (bucket name or None, reason when unknown).
+
+        Best effort, on the error path only: ListBuckets, then ListCname of each other bucket (one attempt each).
+        """
+        oss2 = self._oss2
+        try:
+            service = oss2.Service(self._auth, self.endpoint, connect_timeout=self._timeout, app_name='alicloud_oss.domains')
+            buckets = (service.list_buckets(max_keys=limit).buckets or [])[:limit]
+        except (oss2.exceptions.OssError, RuntimeError, SyntaxError) as exc:
+            return None, 'the account\'s buckets could not be listed (%s)' % (getattr(exc, 'code', '') or type(exc).__name__)
+        for info in buckets:
+            if info.name == self.bucket:
+                continue
+            endpoint = self.endpoint
+            if not self.params.oss_endpoint and info.extranet_endpoint:
+                endpoint = 'https://%s' % info.extranet_endpoint
+            try:
+                other = oss2.Bucket(self._auth, endpoint, info.name, connect_timeout=self._timeout, app_name='alicloud_oss.domains')
+                cnames = other.list_bucket_cname().cname or []
+            except (oss2.exceptions.OssError, RuntimeError, SyntaxError):
+                continue
+            if any((cname.domain or '').lower().rstrip('.') == domain for cname in cnames):
+                return info.name, None
+        return None, 'none of the %d buckets this key can list shows it' % len(buckets)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Shared module plumbing
+
+def common_setup(module):
+    """Resolve the shared options and the region; fail before any API call when something is wrong."""
+    params = AlicloudParams.from_module(module)
+    if not params.region:
+        module.fail_json(msg='alicloud_region is required for OSS: set it to the region of the bucket (for example cn-hangzhou), '
+                             'or set ALICLOUD_REGION. It names the bucket\'s endpoint and the CNAME target.',
+                         error_code='InvalidParameter')
+    try:
+        region = normalize_region(params.region, field='alicloud_region')
+        endpoint_url(params.oss_endpoint, region)
+    except DomainError as exc:
+        module.fail_json(msg=str(exc), error_code='InvalidParameter')
+    except AlicloudValidationError as exc:
+        module.fail_json(msg=exc.message, error_code=exc.code)
+    return params, region
+
+
+def make_client(module, params, bucket, region, secrets=None):
+    try:
+        return OssClient(params, bucket, region)
+    except MissingLibraryError as exc:
+        module.fail_json(msg=missing_required_lib(exc.name), exception=exc.trace)
+    except AlicloudError as exc:
+        fail_with_error(module, exc, secrets=secrets)
+    return None
+
+
+def validated_domain(module, value, field='domain'):
+    try:
+        return validate_bind_domain(value, field=field)
+    except DomainError as exc:
+        module.fail_json(msg=str(exc), error_code='InvalidParameter')
+    return None
+
+
+def validated_bucket(module, value, field='bucket'):
+    try:
+        return validate_bucket_name(value, field=field)
+    except DomainError as exc:
+        module.fail_json(msg=str(exc), error_code='InvalidParameter')
+    return None
+
+
+def find_binding(bindings, domain):
+    for binding in bindings:
+        if binding['domain'] == domain:
+            return binding
+    return None
+
+
+def token_is_valid(token, now=None):
+    """A token counts only while it has not expired (judged by the server's clock when its Date header came back)."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import parse_time  # pylint: disable=import-outside-toplevel
+    if not token or not token.get('token'):
+        return False
+    expires = parse_time(token.get('expire_time'))
+    if expires is None:
+        return True
+    now = now or token.get('server_time') or datetime.datetime.now(_UTC)
+    return expires > now
+
+
+def iso_time(text):
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import format_time, parse_time  # pylint: disable=import-outside-toplevel
+    return format_time(parse_time(text)) if text else None
+
+
+def ownership_record(domain, token):
+    return dict(name=ownership_record_name(domain), type='TXT', value=token)
+
+
+def cname_target(bucket, region, target):
+    return oss_accelerate_host(bucket) if target == 'accelerate' else oss_public_host(bucket, region)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# oss_bucket_cname
+
+def _binding_view(bucket, domain, binding):
+    """What --diff shows: the binding, its certificate by id, fingerprint and validity (never a key)."""
+    if binding is None:
+        return dict(bucket=bucket, domain=domain, state='absent')
+    cert = binding.get('certificate')
+    view = dict(bucket=bucket, domain=domain, state='present', status=binding.get('status'), certificate=None)
+    if cert:
+        view['certificate'] = dict((key, cert.get(key)) for key in ('cert_id', 'fingerprint', 'valid_start_date', 'valid_end_date'))
+    return view
+
+
+def _same_certificate(bound, wanted_info):
+    """Compare a bound certificate (ListCname) with a parsed PEM: fingerprint, and the validity end date when OSS shows it."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import (  # pylint: disable=import-outside-toplevel
+        fingerprints_match, parse_time)
+    if not bound or not fingerprints_match(bound.get('fingerprint'), wanted_info['fingerprint']):
+        return False
+    bound_end = parse_time(bound.get('valid_end_date'))
+    if bound_end is not None and abs((bound_end - wanted_info['not_after']).total_seconds()) > 1:
+        return False
+    return True
+
+
+class CnamePlan(object):
+    """What oss_bucket_cname has to do for one binding: nothing, bind (maybe with a certificate), change the
+    certificate, or unbind."""
+
+    def __init__(self, action=None, certificate=None, reason=None):
+        self.action = action              # None, 'bind', 'certificate', 'unbind'
+        self.certificate = certificate    # the CertificateConfiguration to send, or None
+        self.reason = reason
+
+    @property
+    def changed(self):
+        return self.action is not None
+
+
+def plan_binding(state, current, wanted_cert=None, wanted_info=None, delete_certificate=False, force=False):
+    """Decide the write for the desired state against the binding ListCname returned (None when unbound).
+
+    wanted_cert: {'cert_id': ...} or {'certificate': PEM, 'private_key': PEM}; wanted_info: the parsed PEM.
+    """
+    if state == 'absent':
+        return CnamePlan('unbind', reason='bound') if current else CnamePlan()
+    bound_cert = (current or {}).get('certificate') or None
+    config = None
+    reason = None
+    if wanted_cert and wanted_cert.get('cert_id'):
+        if not bound_cert or (bound_cert.get('cert_id') or '') != wanted_cert['cert_id']:
+            config = dict(cert_id=wanted_cert['cert_id'])
+            reason = 'certificate id differs' if bound_cert else 'no certificate bound'
+    elif wanted_cert and wanted_cert.get('certificate'):
+        if not _same_certificate(bound_cert, wanted_info):
+            config = dict(certificate=wanted_cert['certificate'], private_key=wanted_cert['private_key'])
+            reason = 'certificate fingerprint or validity differs' if bound_cert else 'no certificate bound'
+    elif delete_certificate and bound_cert:
+        config = dict(delete_certificate=True)
+        reason = 'certificate to delete'
+    if config is not None and not config.get('delete_certificate'):
+        if bound_cert and bound_cert.get('cert_id'):
+            # OSS replaces the certificate only if this still names the bound one (unless Force).
+            config['previous_cert_id'] = bound_cert['cert_id']
+        if force or not bound_cert:
+            config['force'] = True
+    if current is None:
+        return CnamePlan('bind', config, 'not bound')
+    if config is not None:
+        return CnamePlan('certificate', config, reason)
+    return CnamePlan()
+
+
+def _predicted_binding(current, domain, plan, wanted_info):
+    """The binding as it will look after the plan (for check mode and --diff)."""
+    if plan.action == 'unbind':
+        return None
+    binding = dict(current) if current else dict(domain=domain, status='Enabled', last_modified=None, certificate=None)
+    config = plan.certificate
+    if config:
+        if config.get('delete_certificate'):
+            binding['certificate'] = None
+        elif config.get('cert_id'):
+            binding['certificate'] = dict(type='CAS', cert_id=config['cert_id'], status='Enabled', fingerprint=None,
+                                          valid_start_date=None, valid_end_date=None, creation_date=None)
+        else:
+            from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import (  # pylint: disable=import-outside-toplevel
+                format_time)
+            binding['certificate'] = dict(type='Upload', cert_id=None, status='Enabled', fingerprint=wanted_info['fingerprint'],
+                                          valid_start_date=format_time(wanted_info['not_before']),
+                                          valid_end_date=format_time(wanted_info['not_after']), creation_date=None)
+    return binding
+
+
+def _reached(state, binding, wanted_cert, wanted_info, delete_certificate):
+    """Whether a binding read back is what the plan aimed at (to reconcile a write whose answer was lost)."""
+    return not plan_binding(state, binding, wanted_cert, wanted_info, delete_certificate).changed
+
+
+def explain_cname_error(client, err, bucket, domain, region, endpoint):
+    """An actionable message and extra result keys for an error of PutCname/ListCname/DeleteCname."""
+    code = err.code
+    extra = {}
+    if code == 'NeedVerifyDomainOwnership':
+        token = None
+        try:
+            found = client.get_token(domain)
+            token = found['token'] if token_is_valid(found) else None
+        except AlicloudError:
+            token = None
+        extra['ownership_record'] = ownership_record(domain, token)
+        if token:
+            step = ('A valid verification token already exists: publish the TXT record %s with the value %s '
+                    '(alicloud_oss.domains.oss_domain_ownership returns the same record), wait until it resolves, then run this task again.'
+                    % (ownership_record_name(domain), token))
+        else:
+            step = ('Run alicloud_oss.domains.oss_domain_ownership with bucket: %s and domain: %s, publish the TXT record it returns '
+                    '(%s), wait until it resolves (alicloud_oss.domains.wait_for_dns), then run this task again.'
+                    % (bucket, domain, ownership_record_name(domain)))
+        return ('OSS needs proof that you own %s before it binds it to bucket %s (the domain is held by another account, '
+                'or its DNS zone is not in this account). %s' % (domain, bucket, step)), extra
+    if code == 'CnameAlreadyExists':
+        cname_type = (err.details or {}).get('CnameType')
+        if cname_type == 'CNAME_IMG':
+            return ('%s is in use by the legacy image processing service of this account (CnameType CNAME_IMG); remove it there '
+                    'before binding it to bucket %s.' % (domain, bucket)), extra
+        holder = (err.details or {}).get('Bucket')
+        why = None
+        if not holder or holder == bucket:
+            holder, why = client.find_holder(domain)
+        if holder:
+            extra['holder_bucket'] = holder
+            return ('%s is already bound to bucket %s of this account; a domain can be bound to one bucket at a time. Unbind it there '
+                    'first (alicloud_oss.domains.oss_bucket_cname with bucket: %s, domain: %s, state: absent), then run this task again.'
+                    % (domain, holder, holder, domain)), extra
+        return ('%s is already bound to another bucket of this account (which one could not be found: %s); a domain can be bound '
+                'to one bucket at a time. Unbind it from that bucket first (alicloud_oss.domains.oss_bucket_cname_info lists a '
+                'bucket\'s domains), then run this task again.' % (domain, why)), extra
+    if code == 'NoSuchCnameInRecord':
+        return ('OSS refused %s for bucket %s in %s: buckets in mainland China regions can only bind domains with an ICP filing. '
+                'File the domain with the MIIT (ICP Beian) first, or bind it to a bucket in a region outside mainland China.'
+                % (domain, bucket, region)), extra
+    if code == 'NoSuchBucket':
+        return ('Bucket %s was not found at %s (alicloud_region %s). Check the bucket name, and that alicloud_region (or oss_endpoint) '
+                'is the region the bucket was created in.' % (bucket, endpoint, region)), extra
+    if code in ('CnameIsForbidden', 'CnameIsRisk', 'CnameDenied'):
+        return ('OSS will not bind %s (%s): the domain is reserved, classed as high-risk or refused by OSS; use another domain.'
+                % (domain, code)), extra
+    argument = (err.details or {}).get('ArgumentName')
+    if 'Conflict' in code or code.startswith('Cas') or argument == 'PreviousCertId':
+        return ('OSS refused the certificate change for %s on bucket %s because the bound certificate is not the one this task read '
+                '(PreviousCertId). If someone changed it meanwhile, run the task again; to replace it regardless, set force: true.'
+                % (domain, bucket)), extra
+    if 'Certificate' in code or argument in ('Certificate', 'PrivateKey', 'CertId'):
+        option = {'Certificate': 'certificate.certificate', 'PrivateKey': 'certificate.private_key'}.get(argument, 'certificate.cert_id')
+        return ('OSS refused the certificate for %s on bucket %s (%s); check %s.' % (domain, bucket, argument or code, option)), extra
+    if code in ('AccessDenied',):
+        return ('Access denied on bucket %s: the key needs oss:ListCname, oss:PutCname and oss:DeleteCname (and, with a certificate, '
+                'the yundun-cert permissions OSS documents), and the bucket must belong to this account.' % bucket), extra
+    return None, extra
+
+
+def _fail_api(module, client, err, bucket, domain, region, secrets, result):
+    """Fail with the API error, an explanation of what to do about it, and its machine-readable code."""
+    message, extra = explain_cname_error(client, err, bucket, domain, region, client.endpoint)
+    result.update(extra)
+    fail_with_error(module, err, msg=message, secrets=secrets, **result)
+
+
+def run_bucket_cname(module):
+    """The whole of oss_bucket_cname, given its AnsibleModule."""
+    p = module.params
+    params, region = common_setup(module)
+    bucket = validated_bucket(module, p['bucket'])
+    domain = validated_domain(module, p['domain'])
+    state = p['state']
+    target = cname_target(bucket, region, p['target'])
+    result = dict(changed=False, bucket=bucket, domain=domain, target=target,
+                  cname_record=dict(name=domain, type='CNAME', value=target))
+    wanted_cert = None
+    wanted_info = None
+    cert_option = p.get('certificate') or None
+    if cert_option and not (cert_option.get('cert_id') or cert_option.get('certificate')):
+        cert_option = None
+    secrets = list(params.secrets())
+    if state == 'absent' and (cert_option or p['delete_certificate']):
+        module.warn('certificate and delete_certificate are ignored with state=absent: unbinding removes the certificate too.')
+    elif cert_option and cert_option.get('cert_id'):
+        wanted_cert = dict(cert_id=cert_option['cert_id'].strip())
+    elif cert_option:
+        # Imported here: cryptography is only needed when a PEM certificate is given.
+        from ansible_collections.alicloud_oss.domains.plugins.module_utils import _certificate  # pylint: disable=import-outside-toplevel
+        if not _certificate.HAS_CRYPTOGRAPHY:
+            module.fail_json(msg=missing_required_lib('cryptography'), exception=_certificate.CRYPTOGRAPHY_IMPORT_ERROR)
+        secrets.append(cert_option['private_key'])
+        try:
+            wanted_info = _certificate.check_certificate_pair(cert_option['certificate'], cert_option['private_key'])
+        except _certificate.CertificateError as exc:
+            module.fail_json(msg=str(exc), error_code='InvalidCertificate', **result)
+        if _certificate.not_yet_valid(wanted_info):
+            module.warn('certificate.certificate is not valid before %s; browsers will refuse it until then.'
+                        % _certificate.format_time(wanted_info['not_before']))
+        if not _certificate.covers_domain(wanted_info, domain):
+            module.warn('certificate.certificate does not name %s (it names %s); HTTPS clients will reject it for this domain.'
+                        % (domain, ', '.join(wanted_info['dns_names']) or 'no DNS name'))
+        wanted_cert = dict(certificate=cert_option['certificate'], private_key=cert_option['private_key'])
+        result['certificate'] = _certificate.describe(wanted_info)
+    delete_certificate = bool(p['delete_certificate']) and state == 'present'
+
+    client = make_client(module, params, bucket, region, secrets)
+    try:
+        current = find_binding(client.list_cnames(), domain)
+    except AlicloudError as exc:
+        _fail_api(module, client, exc, bucket, domain, region, secrets, result)
+    plan = plan_binding(state, current, wanted_cert, wanted_info, delete_certificate, p['force'])
+    after = _predicted_binding(current, domain, plan, wanted_info) if plan.changed else current
+    if current and (current.get('status') or 'Enabled') != 'Enabled' and state == 'present':
+        module.warn('The binding of %s is %s in OSS; OSS does not serve the domain while it is not Enabled.' % (domain, current.get('status')))
+
+    if plan.changed and not module.check_mode:
+        try:
+            if plan.action == 'unbind':
+                client.delete_cname(domain)
+            else:
+                client.put_cname(domain, plan.certificate)
+        except AlicloudError as exc:
+            if not _write_landed(client, exc, state, domain, wanted_cert, wanted_info, delete_certificate):
+                _fail_api(module, client, exc, bucket, domain, region, secrets, result)
+        try:
+            after = find_binding(client.list_cnames(), domain)
+        except AlicloudError as exc:
+            module.warn('The change was made, but reading the binding back failed (%s); binding shows the expected state.' % exc)
+
+    result.update(changed=plan.changed, binding=after)
+    if module._diff:
+        result['diff'] = dict(before=_binding_view(bucket, domain, current), after=_binding_view(bucket, domain, after))
+    module.exit_json(**result)
+
+
+def _write_landed(client, err, state, domain, wanted_cert, wanted_info, delete_certificate):
+    """After a write failed once its retries had started, read back: the first attempt may have landed with its answer lost
+    (then OSS rejects the repeat, for example because PreviousCertId no longer names the bound certificate)."""
+    if not client.retried:
+        return False
+    try:
+        binding = find_binding(client.list_cnames(), domain)
+    except AlicloudError:
+        return False
+    return _reached(state, binding, wanted_cert, wanted_info, delete_certificate)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# oss_bucket_cname_info
+
+def run_bucket_cname_info(module):
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import days_until  # pylint: disable=import-outside-toplevel
+    p = module.params
+    params, region = common_setup(module)
+    buckets = []
+    for index, name in enumerate(p['bucket']):
+        name = validated_bucket(module, name, field='bucket[%d]' % index if len(p['bucket']) > 1 else 'bucket')
+        if name not in buckets:
+            buckets.append(name)
+    domains = None
+    if p['domain']:
+        domains = [validated_domain(module, value, field='domain') for value in p['domain']]
+    secrets = params.secrets()
+    bindings = []
+    for bucket in buckets:
+        client = make_client(module, params, bucket, region, secrets)
+        try:
+            found = client.list_cnames()
+        except AlicloudError as exc:
+            _fail_api(module, client, exc, bucket, None, region, secrets, dict(changed=False, bindings=bindings))
+        for binding in found:
+            if domains is not None and binding['domain'] not in domains:
+                continue
+            entry = dict(bucket=bucket, target=oss_public_host(bucket, region))
+            entry.update(binding)
+            cert = entry.get('certificate')
+            if cert:
+                cert = dict(cert)
+                cert['expires_in_days'] = days_until(cert.get('valid_end_date'))
+                entry['certificate'] = cert
+            if p['token_status']:
+                try:
+                    token = client.get_token(binding['domain'])
+                except AlicloudError as exc:
+                    _fail_api(module, client, exc, bucket, binding['domain'], region, secrets, dict(changed=False, bindings=bindings))
+                entry['token'] = _token_view(token)
+            bindings.append(entry)
+    module.exit_json(changed=False, bindings=bindings)
+
+
+def _token_view(token):
+    if not token_is_valid(token):
+        return dict(valid=False, token=None, expire_time=None)
+    return dict(valid=True, token=token['token'], expire_time=iso_time(token['expire_time']))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# oss_domain_ownership
+
+def run_domain_ownership(module, zone_lookup=None):
+    """The whole of oss_domain_ownership. zone_lookup(params, fqdn) -> (zone, rr) or None, when asked for."""
+    p = module.params
+    params, region = common_setup(module)
+    bucket = validated_bucket(module, p['bucket'])
+    domain = validated_domain(module, p['domain'])
+    secrets = params.secrets()
+    result = dict(changed=False, bucket=bucket, domain=domain)
+    client = make_client(module, params, bucket, region, secrets)
+    try:
+        current = client.get_token(domain)
+    except AlicloudError as exc:
+        _fail_api(module, client, exc, bucket, domain, region, secrets, result)
+    token = current if token_is_valid(current) else None
+    before = dict(token=token['token'], expire_time=iso_time(token['expire_time'])) if token else dict(token=None, expire_time=None)
+    if token is None:
+        result['changed'] = True
+        if not module.check_mode:
+            try:
+                token = client.create_token(domain)
+            except AlicloudError as exc:
+                if exc.code != 'NoNeedCreateCnameToken':
+                    _fail_api(module, client, exc, bucket, domain, region, secrets, result)
+                result['changed'] = False
+                module.warn('OSS says no token is needed for %s on bucket %s (NoNeedCreateCnameToken): the domain is already '
+                            'verified for this bucket.' % (domain, bucket))
+    value = token['token'] if token else None
+    result.update(token=value, expire_time=iso_time(token['expire_time']) if token else None,
+                  record=ownership_record(domain, value))
+    if zone_lookup is not None:
+        result.update(zone=None, rr=None)
+        found = zone_lookup(module, params, ownership_record_name(domain))
+        if found:
+            result['zone'], result['rr'] = found
+    if module._diff:
+        result['diff'] = dict(before=before, after=dict(token=value, expire_time=result['expire_time']))
+    module.exit_json(**result)
+
+
+def alidns_zone_lookup(module, params, fqdn):
+    """(zone, rr) of fqdn when its zone is in this account's Alibaba Cloud DNS, else None (warning on API errors)."""
+    # Imported only when asked for: the Alidns SDK costs about 0.3 s to import.
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _alidns  # pylint: disable=import-outside-toplevel
+    try:
+        api = _alidns.AlidnsAPI(params)
+        zone = api.find_zone(fqdn)
+    except _alidns.MissingSdkError as exc:
+        module.fail_json(msg=missing_required_lib(_alidns.SDK_PACKAGE), exception=exc.tb)
+    except AlicloudError as exc:
+        if exc.code != 'InvalidDomainName.NoExist':
+            module.warn('lookup_zone: the Alibaba Cloud DNS zones could not be read (%s); zone and rr are not set.'
+                        % redact(str(exc), params.secrets()))
+        return None
+    rr = '@' if fqdn == zone else fqdn[:-len(zone) - 1]
+    return zone, rr

@@ -1,0 +1,151 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: oss_domain_ownership
+short_description: Get the token that proves ownership of a custom domain to OSS, and the TXT record to publish
+version_added: 0.1.0
+author: alicloud_oss.domains contributors (@alicloud-oss)
+description:
+  - Ensures a valid ownership verification token exists for a custom domain on an OSS bucket and returns it with the
+    DNS record that publishes it, C(_dnsauth.<domain>) of type TXT.
+  - The current token is read first (GetCnameToken). A token is created (CreateCnameToken) only when there is none or it
+    has expired (tokens live 72 hours), and only then is the task C(changed). While a token is valid, every run returns
+    the same token, so a TXT record built from it stays stable.
+  - Once the record resolves, M(alicloud_oss.domains.oss_bucket_cname) can bind the domain. The record can be removed
+    after the binding exists.
+extends_documentation_fragment:
+  - alicloud_oss.domains.alicloud
+  - alicloud_oss.domains.attributes
+options:
+  bucket:
+    description:
+      - The bucket the domain is to be bound to. It must be in O(alicloud_region).
+    type: str
+    required: true
+  domain:
+    description:
+      - The custom domain, for example V(old.example.com).
+    type: str
+    required: true
+  lookup_zone:
+    description:
+      - Also find the zone of the TXT record in this account's Alibaba Cloud DNS and return RV(zone) and RV(rr).
+      - This loads the Alibaba Cloud DNS SDK and makes one more API call (DescribeDomains), so it is off by default.
+        RV(record.name) alone is enough for M(alicloud_oss.domains.alidns_record), which finds the zone itself.
+    type: bool
+    default: false
+seealso:
+  - module: alicloud_oss.domains.oss_bucket_cname
+  - module: alicloud_oss.domains.alidns_record
+  - module: alicloud_oss.domains.wait_for_dns
+'''
+
+EXAMPLES = r'''
+- name: Get the ownership token of old.example.com for bucket demo-media
+  alicloud_oss.domains.oss_domain_ownership:
+    bucket: demo-media
+    domain: old.example.com
+    alicloud_region: cn-hangzhou
+  register: ownership
+
+- name: Publish it in Alibaba Cloud DNS
+  alicloud_oss.domains.alidns_record:
+    record: "{{ ownership.record.name }}"
+    type: TXT
+    value: ["{{ ownership.record.value }}"]
+    ttl: 600
+
+- name: Wait until the authoritative name servers answer with it
+  alicloud_oss.domains.wait_for_dns:
+    records:
+      - name: "{{ ownership.record.name }}"
+        type: TXT
+        value: "{{ ownership.record.value }}"
+
+- name: Bind
+  alicloud_oss.domains.oss_bucket_cname:
+    bucket: demo-media
+    domain: old.example.com
+'''
+
+RETURN = r'''
+bucket:
+  description: The bucket.
+  returned: always
+  type: str
+  sample: demo-media
+domain:
+  description: The custom domain, normalised.
+  returned: always
+  type: str
+  sample: old.example.com
+token:
+  description: The valid token, or V(null) in check mode when one would be created.
+  returned: success
+  type: str
+  sample: be1d49d863dea9ffeff3df7d64551234
+expire_time:
+  description: When the token expires (ISO 8601, UTC), or V(null).
+  returned: success
+  type: str
+  sample: '2026-02-23T21:39:42Z'
+record:
+  description: The DNS record to publish so that OSS accepts the binding.
+  returned: success
+  type: dict
+  contains:
+    name:
+      description: The record name, C(_dnsauth.<domain>).
+      type: str
+      sample: _dnsauth.old.example.com
+    type:
+      description: Always V(TXT).
+      type: str
+      sample: TXT
+    value:
+      description: The token.
+      type: str
+      sample: be1d49d863dea9ffeff3df7d64551234
+zone:
+  description: The zone of RV(record.name) in this account's Alibaba Cloud DNS, or V(null) when the account does not host it.
+  returned: when O(lookup_zone=true)
+  type: str
+  sample: example.com
+rr:
+  description: The host record of RV(record.name) in RV(zone), or V(null).
+  returned: when O(lookup_zone=true)
+  type: str
+  sample: _dnsauth.old
+error_code:
+  description: The OSS error code, or V(InvalidParameter) for checks made before any API call.
+  returned: on failure
+  type: str
+  sample: NoSuchBucket
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import alicloud_argument_spec
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._oss import alidns_zone_lookup, run_domain_ownership
+
+
+def main():
+    argument_spec = alicloud_argument_spec()
+    argument_spec.update(
+        bucket=dict(type='str', required=True),
+        domain=dict(type='str', required=True),
+        lookup_zone=dict(type='bool', default=False),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_domain_ownership(module, zone_lookup=alidns_zone_lookup if module.params['lookup_zone'] else None)
+
+
+if __name__ == '__main__':
+    main()

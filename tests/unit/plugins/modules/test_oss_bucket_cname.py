@@ -1,0 +1,453 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""oss_bucket_cname, oss_bucket_cname_info and oss_domain_ownership with the API faked at the _oss client boundary."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import datetime
+import json
+
+import pytest
+
+from ansible.module_utils.common.warnings import get_warning_messages
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _oss
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudError, error_from_code
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import load_certificate
+from ansible_collections.alicloud_oss.domains.plugins.modules import oss_bucket_cname, oss_bucket_cname_info, oss_domain_ownership
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
+
+pytest.importorskip('cryptography')
+
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.module_utils.test_certificate import (  # noqa: E402
+    key_pem, make_key, make_pair,
+)
+
+UTC = datetime.timezone.utc
+BASE = dict(alicloud_access_key='AKID', alicloud_secret_key='SECRET-never-shown', alicloud_region='cn-hangzhou',
+            oss_endpoint='http://127.0.0.1:1')
+
+
+class FakeOss(object):
+    """An in-memory account: bindings per bucket, tokens, and a log of the calls that crossed the boundary."""
+
+    def __init__(self):
+        self.bindings = {'demo-assets': {}, 'demo-media': {}}
+        self.tokens = {}
+        self.calls = []
+        self.fail = {}          # action -> AlicloudError raised once
+        self.retried_after = {}  # action -> apply the write, then raise this error as if its answer was lost
+        self.clients = 0
+        self.now = datetime.datetime.now(UTC)
+
+    def writes(self):
+        return [call for call in self.calls if call[0] in ('put_cname', 'delete_cname', 'create_token')]
+
+
+class FakeClient(object):
+    def __init__(self, fake, params, bucket, region):
+        fake.clients += 1
+        self.fake = fake
+        self.bucket = bucket
+        self.region = region
+        self.endpoint = _oss.endpoint_url(params.oss_endpoint, region)
+        self.retried = False
+
+    def _check(self, action, *details):
+        self.fake.calls.append((action, self.bucket) + details)
+        if self.bucket not in self.fake.bindings:
+            raise error_from_code('NoSuchBucket', 'The specified bucket does not exist.', 'RID-1', 404)
+        error = self.fake.fail.pop(action, None)
+        if error is not None:
+            raise error
+
+    def list_cnames(self):
+        self._check('list_cnames')
+        return [dict(binding) for binding in self.fake.bindings[self.bucket].values()]
+
+    def put_cname(self, domain, certificate=None):
+        self._check('put_cname', domain, dict(certificate or {}))
+        binding = self.fake.bindings[self.bucket].get(domain)
+        if binding is None:
+            binding = dict(domain=domain, status='Enabled', last_modified='2024-01-01T00:00:00.000Z', certificate=None)
+        cert = certificate or {}
+        if cert.get('delete_certificate'):
+            binding['certificate'] = None
+        elif cert.get('cert_id'):
+            binding['certificate'] = dict(type='CAS', cert_id=cert['cert_id'], status='Enabled', fingerprint='AA:BB',
+                                          valid_start_date=None, valid_end_date=None, creation_date=None)
+        elif cert.get('certificate'):
+            info = load_certificate(cert['certificate'])
+            binding['certificate'] = dict(
+                type='Upload', cert_id='%d-cn-hangzhou' % len(self.fake.calls), status='Enabled', fingerprint=info['fingerprint'],
+                valid_start_date=info['not_before'].strftime('%a, %d %b %Y %H:%M:%S GMT'),
+                valid_end_date=info['not_after'].strftime('%a, %d %b %Y %H:%M:%S GMT'), creation_date=None)
+        self.fake.bindings[self.bucket][domain] = binding
+        lost = self.fake.retried_after.pop('put_cname', None)
+        if lost is not None:
+            self.retried = True
+            raise lost
+
+    def delete_cname(self, domain):
+        self._check('delete_cname')
+        self.fake.bindings[self.bucket].pop(domain, None)
+
+    def get_token(self, domain):
+        self._check('get_token')
+        token = self.fake.tokens.get((self.bucket, domain))
+        if token is None:
+            return None
+        return dict(token, server_time=self.fake.now)
+
+    def create_token(self, domain):
+        self._check('create_token')
+        token = dict(token='tok-%d' % len(self.fake.calls), expire_time=(self.fake.now + datetime.timedelta(hours=72))
+                     .strftime('%a, %d %b %Y %H:%M:%S GMT'), bucket=self.bucket, domain=domain)
+        self.fake.tokens[(self.bucket, domain)] = token
+        return dict(token, server_time=self.fake.now)
+
+    def find_holder(self, domain):
+        for bucket, bindings in self.fake.bindings.items():
+            if domain in bindings and bucket != self.bucket:
+                return bucket, None
+        return None, 'not found'
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    account = FakeOss()
+    monkeypatch.setattr(_oss, 'OssClient', lambda params, bucket, region: FakeClient(account, params, bucket, region))
+    return account
+
+
+def cname(args, check=False, diff=False):
+    args = dict(BASE, **args)
+    if check:
+        args['_ansible_check_mode'] = True
+    if diff:
+        args['_ansible_diff'] = True
+    return run_module(oss_bucket_cname.main, args)
+
+
+# --- bind / unbind --------------------------------------------------------------------------------------------------
+
+def test_bind_then_idempotent(fake):
+    failed, result = cname(dict(bucket='demo-assets', domain='WWW.Example.com.'))
+    assert not failed and result['changed']
+    assert result['domain'] == 'www.example.com'
+    assert result['binding']['domain'] == 'www.example.com' and result['binding']['status'] == 'Enabled'
+    assert result['target'] == 'demo-assets.oss-cn-hangzhou.aliyuncs.com'
+    assert result['cname_record'] == dict(name='www.example.com', type='CNAME', value='demo-assets.oss-cn-hangzhou.aliyuncs.com')
+    assert len(fake.writes()) == 1
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com'))
+    assert not failed and not result['changed']
+    assert len(fake.writes()) == 1
+
+
+def test_accelerate_target(fake):
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', target='accelerate'))
+    assert not failed and result['target'] == 'demo-assets.oss-accelerate.aliyuncs.com'
+
+
+def test_unbind_then_idempotent(fake):
+    cname(dict(bucket='demo-assets', domain='www.example.com'))
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', state='absent'))
+    assert not failed and result['changed'] and result['binding'] is None
+    assert fake.bindings['demo-assets'] == {}
+    writes = len(fake.writes())
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', state='absent'))
+    assert not failed and not result['changed'] and len(fake.writes()) == writes
+
+
+def test_check_mode_writes_nothing_and_diff_shows_before_after(fake):
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com'), check=True, diff=True)
+    assert not failed and result['changed'] and fake.writes() == []
+    assert result['diff']['before'] == dict(bucket='demo-assets', domain='www.example.com', state='absent')
+    assert result['diff']['after']['state'] == 'present'
+    cname(dict(bucket='demo-assets', domain='www.example.com'))
+    writes = len(fake.writes())
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', state='absent'), check=True, diff=True)
+    assert result['changed'] and len(fake.writes()) == writes
+    assert result['diff']['before']['state'] == 'present' and result['diff']['after']['state'] == 'absent'
+    assert 'www.example.com' in fake.bindings['demo-assets']
+
+
+# --- certificates ---------------------------------------------------------------------------------------------------
+
+def test_certificate_upload_same_rotate_delete(fake):
+    pem, key, _cert = make_pair()
+    args = dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=pem, private_key=key))
+    failed, result = cname(args, diff=True)
+    assert not failed and result['changed']
+    sent = fake.writes()[-1][3]
+    assert sent['certificate'] == pem and sent['force'] is True and 'previous_cert_id' not in sent
+    first_id = result['binding']['certificate']['cert_id']
+    assert result['binding']['certificate']['fingerprint'] == result['certificate']['fingerprint']
+    text = json.dumps(result)
+    assert 'PRIVATE KEY' not in text and key.splitlines()[1] not in text
+
+    writes = len(fake.writes())
+    failed, result = cname(args)
+    assert not failed and not result['changed'] and len(fake.writes()) == writes
+
+    pem2, key2, _cert2 = make_pair()
+    failed, result = cname(dict(args, certificate=dict(certificate=pem2, private_key=key2)), check=True, diff=True)
+    assert result['changed'] and len(fake.writes()) == writes
+    assert result['diff']['before']['certificate']['cert_id'] == first_id
+    assert result['diff']['after']['certificate']['fingerprint'] == load_certificate(pem2)['fingerprint']
+    failed, result = cname(dict(args, certificate=dict(certificate=pem2, private_key=key2)))
+    assert not failed and result['changed']
+    sent = fake.writes()[-1][3]
+    assert sent['previous_cert_id'] == first_id and 'force' not in sent
+
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', delete_certificate=True))
+    assert not failed and result['changed'] and result['binding']['certificate'] is None
+    assert fake.writes()[-1][3] == dict(delete_certificate=True)
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', delete_certificate=True))
+    assert not failed and not result['changed']
+
+
+def test_cert_id_compares_by_id_and_force(fake):
+    args = dict(bucket='demo-assets', domain='www.example.com', certificate=dict(cert_id='1-cn-hangzhou'))
+    assert cname(args)[1]['changed']
+    assert not cname(args)[1]['changed']
+    failed, result = cname(dict(args, certificate=dict(cert_id='2-cn-hangzhou'), force=True))
+    assert result['changed']
+    assert fake.writes()[-1][3] == dict(cert_id='2-cn-hangzhou', previous_cert_id='1-cn-hangzhou', force=True)
+
+
+def test_bad_certificates_fail_before_any_call(fake):
+    pem, _key, _cert = make_pair()
+    other = key_pem(make_key())
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=pem, private_key=other)))
+    assert failed and result['msg'].startswith('certificate.private_key does not match certificate.certificate')
+    assert result['error_code'] == 'InvalidCertificate'
+    assert 'PRIVATE KEY' not in json.dumps(result)
+    old_pem, old_key, _old = make_pair(days=5, start_days_ago=10)
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=old_pem, private_key=old_key)))
+    assert failed and result['msg'].startswith('certificate.certificate expired on ')
+    assert fake.clients == 0 and fake.calls == []
+
+
+def test_certificate_options_are_exclusive(fake):
+    pem, key, _cert = make_pair()
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com',
+                                certificate=dict(cert_id='1', certificate=pem, private_key=key)))
+    assert failed and 'mutually exclusive' in result['msg']
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=pem)))
+    assert failed and 'private_key' in result['msg']
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(cert_id='1'),
+                                delete_certificate=True))
+    assert failed and 'mutually exclusive' in result['msg']
+    assert fake.calls == []
+
+
+def test_certificate_for_another_name_warns(fake):
+    pem, key, _cert = make_pair(names=('cdn.example.net',))
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=pem, private_key=key)))
+    assert not failed
+    assert any('does not name www.example.com' in warning for warning in get_warning_messages())
+
+
+def test_lost_answer_of_a_rotation_is_reconciled(fake):
+    args = dict(bucket='demo-assets', domain='www.example.com', certificate=dict(cert_id='1-cn-hangzhou'))
+    cname(args)
+    fake.retried_after['put_cname'] = error_from_code('CertificateConflict', 'PreviousCertId does not match', 'RID', 409)
+    failed, result = cname(dict(args, certificate=dict(cert_id='2-cn-hangzhou')))
+    assert not failed and result['changed'], result
+    assert result['binding']['certificate']['cert_id'] == '2-cn-hangzhou'
+
+
+# --- validation -----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('args, field, words', [
+    (dict(domain='*.example.com'), 'domain', 'wildcard'),
+    (dict(domain='x.aliyuncs.com'), 'domain', 'reserves'),
+    (dict(domain='192.0.2.10'), 'domain', 'IP address'),
+    (dict(bucket='Demo-Assets'), 'bucket', 'capital letters'),
+])
+def test_bad_names_fail_before_any_call(fake, args, field, words):
+    full = dict(bucket='demo-assets', domain='www.example.com')
+    full.update(args)
+    failed, result = cname(full)
+    assert failed and result['msg'].startswith(field + ':') and words in result['msg']
+    assert result['error_code'] == 'InvalidParameter'
+    assert fake.clients == 0
+
+
+def test_region_is_required(fake, monkeypatch):
+    for name in ('ALICLOUD_REGION', 'ALIBABA_CLOUD_REGION_ID'):
+        monkeypatch.delenv(name, raising=False)
+    args = dict(BASE, bucket='demo-assets', domain='www.example.com')
+    del args['alicloud_region']
+    failed, result = run_module(oss_bucket_cname.main, args)
+    assert failed and result['msg'].startswith('alicloud_region is required for OSS')
+    assert fake.clients == 0
+
+
+# --- classified errors ----------------------------------------------------------------------------------------------
+
+def test_need_verify_returns_the_record_with_the_current_token(fake):
+    fake.tokens[('demo-media', 'old.example.com')] = dict(
+        token='abc123', expire_time=(fake.now + datetime.timedelta(hours=5)).strftime('%a, %d %b %Y %H:%M:%S GMT'))
+    fake.fail['put_cname'] = error_from_code('NeedVerifyDomainOwnership', 'Please verify domain ownership.', 'RID-9', 403)
+    failed, result = cname(dict(bucket='demo-media', domain='old.example.com'))
+    assert failed and result['error_code'] == 'NeedVerifyDomainOwnership'
+    assert result['request_id'] == 'RID-9' and result['http_status'] == 403
+    assert result['ownership_record'] == dict(name='_dnsauth.old.example.com', type='TXT', value='abc123')
+    assert 'abc123' in result['msg'] and '_dnsauth.old.example.com' in result['msg']
+    assert not any(call[0] == 'create_token' for call in fake.calls)
+
+
+def test_need_verify_without_token_points_at_oss_domain_ownership(fake):
+    fake.fail['put_cname'] = error_from_code('NeedVerifyDomainOwnership', 'Please verify domain ownership.', 'RID-9', 403)
+    failed, result = cname(dict(bucket='demo-media', domain='old.example.com'))
+    assert failed and result['ownership_record']['value'] is None
+    assert 'alicloud_oss.domains.oss_domain_ownership' in result['msg']
+    assert fake.writes() == [('put_cname', 'demo-media', 'old.example.com', {})]
+
+
+def test_cname_already_exists_names_the_holder(fake):
+    fake.bindings['demo-media']['www.example.com'] = dict(domain='www.example.com', status='Enabled', certificate=None)
+    fake.fail['put_cname'] = error_from_code('CnameAlreadyExists', 'The cname already exists.', 'RID', 409,
+                                             details=dict(CnameType='CNAME_OSS'))
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com'))
+    assert failed and result['error_code'] == 'CnameAlreadyExists'
+    assert result['holder_bucket'] == 'demo-media'
+    assert 'bound to bucket demo-media' in result['msg'] and 'Unbind it there first' in result['msg']
+
+
+def test_icp_and_missing_bucket_are_explained(fake):
+    fake.fail['put_cname'] = error_from_code('NoSuchCnameInRecord', 'no ICP', 'RID', 404)
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com'))
+    assert failed and result['error_code'] == 'NoSuchCnameInRecord' and 'ICP' in result['msg']
+    failed, result = cname(dict(bucket='no-such-bucket', domain='www.example.com'))
+    assert failed and result['error_code'] == 'NoSuchBucket'
+    assert 'alicloud_region' in result['msg'] and 'oss_endpoint' in result['msg']
+
+
+def test_secrets_never_in_failure_output(fake):
+    pem, key, _cert = make_pair()
+    fake.fail['put_cname'] = AlicloudError('InternalThing', 'echo: %s SECRET-never-shown' % key, 'RID', 400)
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=pem, private_key=key)))
+    assert failed
+    text = json.dumps(result)
+    assert 'SECRET-never-shown' not in text and 'PRIVATE KEY' not in text
+
+
+# --- oss_domain_ownership -------------------------------------------------------------------------------------------
+
+def ownership(args, check=False):
+    args = dict(BASE, **args)
+    if check:
+        args['_ansible_check_mode'] = True
+    return run_module(oss_domain_ownership.main, args)
+
+
+def test_ownership_creates_only_when_no_valid_token(fake):
+    failed, result = ownership(dict(bucket='demo-media', domain='old.example.com'), check=True)
+    assert not failed and result['changed'] and result['token'] is None and fake.writes() == []
+    failed, result = ownership(dict(bucket='demo-media', domain='old.example.com'))
+    assert not failed and result['changed']
+    token = result['token']
+    assert result['record'] == dict(name='_dnsauth.old.example.com', type='TXT', value=token)
+    assert result['expire_time'].endswith('Z')
+    assert 'zone' not in result
+    failed, result = ownership(dict(bucket='demo-media', domain='old.example.com'))
+    assert not failed and not result['changed'] and result['token'] == token
+    assert len([w for w in fake.writes() if w[0] == 'create_token']) == 1
+    fake.now += datetime.timedelta(hours=73)
+    failed, result = ownership(dict(bucket='demo-media', domain='old.example.com'))
+    assert not failed and result['changed'] and result['token'] != token
+
+
+def test_ownership_zone_lookup(fake, monkeypatch):
+    monkeypatch.setattr(oss_domain_ownership, 'alidns_zone_lookup', lambda module, params, fqdn: ('example.com', fqdn[:-12]))
+    failed, result = ownership(dict(bucket='demo-media', domain='old.example.com', lookup_zone=True))
+    assert not failed and result['zone'] == 'example.com' and result['rr'] == '_dnsauth.old'
+
+
+# --- oss_bucket_cname_info ------------------------------------------------------------------------------------------
+
+def test_info_lists_bindings_with_expiry_and_token(fake):
+    pem, key, _cert = make_pair(days=40, start_days_ago=0)
+    cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=pem, private_key=key)))
+    cname(dict(bucket='demo-media', domain='media.example.com'))
+    ownership(dict(bucket='demo-media', domain='media.example.com'))
+    writes = len(fake.writes())
+    failed, result = run_module(oss_bucket_cname_info.main, dict(BASE, bucket=['demo-assets', 'demo-media'], token_status=True))
+    assert not failed and not result['changed'] and len(fake.writes()) == writes
+    by_domain = dict((b['domain'], b) for b in result['bindings'])
+    assert by_domain['www.example.com']['bucket'] == 'demo-assets'
+    assert by_domain['www.example.com']['certificate']['expires_in_days'] in (38, 39)
+    assert by_domain['www.example.com']['token'] == dict(valid=False, token=None, expire_time=None)
+    assert by_domain['media.example.com']['token']['valid'] is True
+    assert by_domain['media.example.com']['target'] == 'demo-media.oss-cn-hangzhou.aliyuncs.com'
+    failed, result = run_module(oss_bucket_cname_info.main, dict(BASE, bucket='demo-media', domain='nothing.example.com'))
+    assert not failed and result['bindings'] == []
+
+
+def test_cname_already_exists_uses_the_bucket_named_in_the_error(fake):
+    fake.fail['put_cname'] = error_from_code('CnameAlreadyExists', 'exists', 'RID', 409, details=dict(CnameType='CNAME_OSS', Bucket='demo-media'))
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com'))
+    assert failed and result['holder_bucket'] == 'demo-media'
+
+
+def test_cname_already_exists_without_a_holder_says_so(fake):
+    fake.fail['put_cname'] = error_from_code('CnameAlreadyExists', 'exists', 'RID', 409, details=dict(CnameType='CNAME_OSS'))
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com'))
+    assert failed and 'holder_bucket' not in result
+    assert 'which one could not be found: not found' in result['msg'] and 'Unbind it from that bucket first' in result['msg']
+
+
+def test_disabled_binding_warns(fake):
+    fake.bindings['demo-assets']['www.example.com'] = dict(domain='www.example.com', status='Disabled', certificate=None)
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com'))
+    assert not failed and not result['changed']
+    assert any('is Disabled in OSS' in warning for warning in get_warning_messages())
+
+
+class _Module(object):
+    def __init__(self):
+        self.warnings = []
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+
+def test_alidns_zone_lookup_splits_zone_and_rr(monkeypatch):
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _alidns
+
+    class FakeApi(object):
+        def __init__(self, params):
+            self.params = params
+
+        def find_zone(self, fqdn):
+            if fqdn.endswith('.example.com') or fqdn == 'example.com':
+                return 'example.com'
+            raise error_from_code('InvalidDomainName.NoExist', 'no zone', None, 400)
+
+    monkeypatch.setattr(_alidns, 'AlidnsAPI', FakeApi)
+    module = _Module()
+    assert _oss.alidns_zone_lookup(module, None, '_dnsauth.old.example.com') == ('example.com', '_dnsauth.old')
+    assert _oss.alidns_zone_lookup(module, None, 'example.com') == ('example.com', '@')
+    assert _oss.alidns_zone_lookup(module, None, '_dnsauth.cdn.example.org') is None
+    assert module.warnings == []
+
+
+@pytest.mark.parametrize('error, words', [
+    (error_from_code('InvalidArgument', 'PreviousCertId does not match', 'RID', 400, details=dict(ArgumentName='PreviousCertId')),
+     'set force: true'),
+    (error_from_code('CasRenewCertificateConflict', 'conflict', 'RID', 409), 'set force: true'),
+    (error_from_code('InvalidArgument', 'The certificate 9-cn-hangzhou does not exist.', 'RID', 400, details=dict(ArgumentName='CertId')),
+     'check certificate.cert_id'),
+])
+def test_certificate_refusals_are_explained(fake, error, words):
+    cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(cert_id='1-cn-hangzhou')))
+    fake.fail['put_cname'] = error
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(cert_id='9-cn-hangzhou')))
+    assert failed and words in result['msg'] and result['error_code'] == error.code
