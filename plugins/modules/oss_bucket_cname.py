@@ -301,7 +301,7 @@ holder_bucket:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import alicloud_argument_spec
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._oss import run_bucket_cname
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._cname import run_bucket_cname
 
 
 def main():

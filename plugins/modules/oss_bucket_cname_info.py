@@ -134,7 +134,7 @@ bindings:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import alicloud_argument_spec
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._oss import run_bucket_cname_info
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._cname import run_bucket_cname_info
 
 
 def main():

@@ -133,7 +133,7 @@ error_code:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import alicloud_argument_spec
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._oss import alidns_zone_lookup, run_domain_ownership
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._cname import alidns_zone_lookup, run_domain_ownership
 
 
 def main():

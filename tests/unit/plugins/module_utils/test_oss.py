@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils import _oss
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _cname, _oss
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
     AlicloudConnectionError, AlicloudError, AlicloudNotFoundError, AlicloudParams, AlicloudServiceError, AlicloudValidationError,
     RetryPolicy,
@@ -295,9 +295,9 @@ def test_tokens(server):
     assert token['token'] == 'be1d49d863dea9ffeff3df7d6455****'
     assert token['expire_time'] == 'Wed, 23 Feb 2022 21:39:42 GMT'
     assert token['server_time'] == datetime.datetime(2022, 2, 23, 20, 0, 0, tzinfo=UTC)
-    assert _oss.token_is_valid(token)
+    assert _cname.token_is_valid(token)
     token['server_time'] = datetime.datetime(2022, 2, 23, 21, 39, 42, tzinfo=UTC)
-    assert not _oss.token_is_valid(token)
+    assert not _cname.token_is_valid(token)
 
     server.add(404, error_body('CnameTokenNotFound', 'Cname token not found.'))
     assert make_client(server.endpoint).get_token('example.com') is None
@@ -330,28 +330,28 @@ BOUND_CAS = dict(domain='www.example.com', status='Enabled', last_modified='x',
 
 
 def test_plan_binds_and_unbinds_only_on_difference():
-    assert _oss.plan_binding('present', None).action == 'bind'
-    assert not _oss.plan_binding('present', dict(domain='d', certificate=None)).changed
-    assert _oss.plan_binding('absent', dict(domain='d')).action == 'unbind'
-    assert not _oss.plan_binding('absent', None).changed
+    assert _cname.plan_binding('present', None).action == 'bind'
+    assert not _cname.plan_binding('present', dict(domain='d', certificate=None)).changed
+    assert _cname.plan_binding('absent', dict(domain='d')).action == 'unbind'
+    assert not _cname.plan_binding('absent', None).changed
 
 
 def test_plan_certificate_by_id():
-    same = _oss.plan_binding('present', BOUND_CAS, dict(cert_id='1-cn-hangzhou'))
+    same = _cname.plan_binding('present', BOUND_CAS, dict(cert_id='1-cn-hangzhou'))
     assert not same.changed
-    rotate = _oss.plan_binding('present', BOUND_CAS, dict(cert_id='2-cn-hangzhou'))
+    rotate = _cname.plan_binding('present', BOUND_CAS, dict(cert_id='2-cn-hangzhou'))
     assert rotate.action == 'certificate'
     assert rotate.certificate == dict(cert_id='2-cn-hangzhou', previous_cert_id='1-cn-hangzhou')
-    forced = _oss.plan_binding('present', BOUND_CAS, dict(cert_id='2-cn-hangzhou'), force=True)
+    forced = _cname.plan_binding('present', BOUND_CAS, dict(cert_id='2-cn-hangzhou'), force=True)
     assert forced.certificate['force'] is True
-    first = _oss.plan_binding('present', None, dict(cert_id='2-cn-hangzhou'))
+    first = _cname.plan_binding('present', None, dict(cert_id='2-cn-hangzhou'))
     assert first.action == 'bind' and first.certificate == dict(cert_id='2-cn-hangzhou', force=True)
 
 
 def test_plan_delete_certificate():
-    plan = _oss.plan_binding('present', BOUND_CAS, delete_certificate=True)
+    plan = _cname.plan_binding('present', BOUND_CAS, delete_certificate=True)
     assert plan.certificate == dict(delete_certificate=True)
-    assert not _oss.plan_binding('present', dict(domain='d', certificate=None), delete_certificate=True).changed
+    assert not _cname.plan_binding('present', dict(domain='d', certificate=None), delete_certificate=True).changed
 
 
 def _bucket_xml(name):

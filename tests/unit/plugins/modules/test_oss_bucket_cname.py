@@ -15,7 +15,7 @@ import pytest
 
 from ansible.module_utils.common.warnings import get_warning_messages
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils import _oss
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _cname, _oss
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudError, error_from_code
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import load_certificate
 from ansible_collections.alicloud_oss.domains.plugins.modules import oss_bucket_cname, oss_bucket_cname_info, oss_domain_ownership
@@ -433,9 +433,9 @@ def test_alidns_zone_lookup_splits_zone_and_rr(monkeypatch):
 
     monkeypatch.setattr(_alidns, 'AlidnsAPI', FakeApi)
     module = _Module()
-    assert _oss.alidns_zone_lookup(module, None, '_dnsauth.old.example.com') == ('example.com', '_dnsauth.old')
-    assert _oss.alidns_zone_lookup(module, None, 'example.com') == ('example.com', '@')
-    assert _oss.alidns_zone_lookup(module, None, '_dnsauth.cdn.example.org') is None
+    assert _cname.alidns_zone_lookup(module, None, '_dnsauth.old.example.com') == ('example.com', '_dnsauth.old')
+    assert _cname.alidns_zone_lookup(module, None, 'example.com') == ('example.com', '@')
+    assert _cname.alidns_zone_lookup(module, None, '_dnsauth.cdn.example.org') is None
     assert module.warnings == []
 
 
