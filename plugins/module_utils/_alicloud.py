@@ -14,6 +14,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import random
+import re
 import time
 
 from ansible.module_utils.basic import env_fallback
@@ -114,6 +115,31 @@ class AlicloudParams(object):
 
     def retry_policy(self, **kwargs):
         return RetryPolicy(max_attempts=(self.retries or 0) + 1, **kwargs)
+
+
+_HOST_PORT = re.compile(r'^[A-Za-z0-9_.-]+(:[0-9]{1,5})?$')
+
+
+def split_endpoint(endpoint, field):
+    """(scheme, host[:port]) of an endpoint option given as `host`, `host:port` or an http(s) URL without a path.
+
+    A bare host gets https. Both SDKs put the host into what they sign, so anything else is refused here, naming the
+    option, rather than failing later as a signature mismatch. IPv6 literals are refused too (oss2 cannot use them).
+    """
+    text = endpoint.strip()
+    scheme = 'https'
+    if '://' in text:
+        scheme, text = text.split('://', 1)
+        scheme = scheme.lower()
+        if scheme not in ('http', 'https'):
+            raise AlicloudValidationError('InvalidParameter', '%s: %r has the scheme %s; use http:// or https://, or give just '
+                                                              'host[:port].' % (field, endpoint, scheme))
+    text = text.rstrip('/')
+    if not _HOST_PORT.match(text):
+        raise AlicloudValidationError('InvalidParameter', '%s: %r is not host, host:port or an http(s) URL without a path, for '
+                                                          'example https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:8080.'
+                                      % (field, endpoint))
+    return scheme, text
 
 
 def default_chain_credentials():

@@ -19,8 +19,8 @@ __metaclass__ = type
 import traceback
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
-    USER_AGENT, AlicloudAuthError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError, AlicloudValidationError,
-    error_from_code,
+    USER_AGENT, AlicloudAuthError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError,
+    error_from_code, split_endpoint,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
     Record, fqdn_of, longest_zone,
@@ -69,21 +69,9 @@ def parse_endpoint(endpoint):
 
     The SDK signs the host header with the endpoint string, so it must carry no scheme and no path.
     """
-    if not endpoint:
+    if not endpoint or not endpoint.strip():
         return 'https', DEFAULT_ENDPOINT
-    text = endpoint.strip()
-    protocol = 'https'
-    if '://' in text:
-        scheme, text = text.split('://', 1)
-        protocol = scheme.lower()
-        if protocol not in ('http', 'https'):
-            raise AlicloudValidationError('InvalidParameter', 'alidns_endpoint: %r has the scheme %s; use http:// or https://, '
-                                                              'or give just host[:port].' % (endpoint, scheme))
-    text = text.rstrip('/')
-    if not text or '/' in text or '?' in text or ' ' in text:
-        raise AlicloudValidationError('InvalidParameter', 'alidns_endpoint: %r is not host[:port] or a URL without a path, for '
-                                                          'example alidns.aliyuncs.com or http://127.0.0.1:8080.' % endpoint)
-    return protocol, text
+    return split_endpoint(endpoint, 'alidns_endpoint')
 
 
 def _looks_not_sent(text):

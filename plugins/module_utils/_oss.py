@@ -17,17 +17,15 @@ connection an AlicloudConnectionError.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import re
 import traceback
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
     AlicloudConnectionError, AlicloudError, AlicloudServiceError, AlicloudValidationError, default_chain_credentials,
-    error_from_code,
+    error_from_code, split_endpoint,
 )
 
 CONNECT_TIMEOUT_CAP = 5.0
 HOLDER_SEARCH_LIMIT = 100
-_HOST_PORT = re.compile(r'^[A-Za-z0-9_.-]+(:\d{1,5})?$')
 
 _LIBRARY = {}
 
@@ -70,25 +68,10 @@ def has_oss2():
 # Endpoint and credentials
 
 def endpoint_url(endpoint, region):
-    """The OSS endpoint as `scheme://host[:port]`.
-
-    Default `https://oss-<region>.aliyuncs.com`. A bare `host` or `host:port` gets https; a URL keeps its scheme
-    (http for the local emulator). A path is dropped, as oss2 would drop it.
-    """
-    if not endpoint:
+    """The OSS endpoint as `scheme://host[:port]`; default `https://oss-<region>.aliyuncs.com`."""
+    if not endpoint or not endpoint.strip():
         return 'https://oss-%s.aliyuncs.com' % region
-    value = endpoint.strip()
-    scheme = 'https'
-    if '://' in value:
-        scheme, value = value.split('://', 1)
-        scheme = scheme.lower()
-        if scheme not in ('http', 'https'):
-            raise AlicloudValidationError('InvalidParameter', 'oss_endpoint: %r has the scheme %r; use http or https.' % (endpoint, scheme))
-    host = value.split('/', 1)[0]
-    if not host or not _HOST_PORT.match(host):
-        raise AlicloudValidationError('InvalidParameter', 'oss_endpoint: %r is not a host, host:port or http(s) URL '
-                                                          '(IPv6 literals are not supported by oss2).' % endpoint)
-    return '%s://%s' % (scheme, host)
+    return '%s://%s' % split_endpoint(endpoint, 'oss_endpoint')
 
 
 def make_auth(params):

@@ -15,7 +15,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
     AlicloudAuthError, AlicloudConflictError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError,
     AlicloudParams, AlicloudServiceError, AlicloudThrottlingError, AlicloudValidationError, RetryPolicy,
-    alicloud_argument_spec, error_from_code, fail_with_error, is_retryable,
+    alicloud_argument_spec, error_from_code, fail_with_error, is_retryable, split_endpoint,
 )
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
 
@@ -267,3 +267,22 @@ def test_retry_after_is_honoured():
 def test_params_build_policy_from_api_retries():
     assert AlicloudParams(retries=0).retry_policy().max_attempts == 1
     assert AlicloudParams(retries=4).retry_policy().max_attempts == 5
+
+
+# --- endpoints ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('given, expected', [
+    ('oss-cn-hangzhou.aliyuncs.com', ('https', 'oss-cn-hangzhou.aliyuncs.com')),
+    ('http://127.0.0.1:8080', ('http', '127.0.0.1:8080')),
+    ('HTTP://127.0.0.1:8080/', ('http', '127.0.0.1:8080')),
+    (' 127.0.0.1:8443 ', ('https', '127.0.0.1:8443')),
+])
+def test_split_endpoint(given, expected):
+    assert split_endpoint(given, 'oss_endpoint') == expected
+
+
+@pytest.mark.parametrize('given', ['ftp://host', 'http://host/path', 'http://', 'host name', 'http://[::1]:9000'])
+def test_split_endpoint_refuses_naming_the_option(given):
+    with pytest.raises(AlicloudValidationError) as excinfo:
+        split_endpoint(given, 'alidns_endpoint')
+    assert excinfo.value.message.startswith('alidns_endpoint: ')

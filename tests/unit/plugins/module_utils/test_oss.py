@@ -137,13 +137,13 @@ def make_client(endpoint, retries=3, timeout=5.0, sleeps=None, **kwargs):
     ('oss-cn-hangzhou-internal.aliyuncs.com', 'https://oss-cn-hangzhou-internal.aliyuncs.com'),
     ('127.0.0.1:8080', 'https://127.0.0.1:8080'),
     ('http://127.0.0.1:8080/', 'http://127.0.0.1:8080'),
-    ('HTTPS://oss.example.net/some/path', 'https://oss.example.net'),
+    ('HTTPS://oss.example.net', 'https://oss.example.net'),
 ])
 def test_endpoint_url(given, expected):
     assert _oss.endpoint_url(given, 'cn-hangzhou') == expected
 
 
-@pytest.mark.parametrize('given', ['ftp://host', 'http://[::1]:9000', 'http://', 'a b'])
+@pytest.mark.parametrize('given', ['ftp://host', 'http://[::1]:9000', 'http://', 'a b', 'https://oss.example.net/some/path'])
 def test_endpoint_url_refuses_what_oss2_cannot_use(given):
     with pytest.raises(AlicloudValidationError) as err:
         _oss.endpoint_url(given, 'cn-hangzhou')
