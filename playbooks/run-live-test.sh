@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# make live-test: the demo scenarios (playbooks/demo.yml) against real Alibaba Cloud, with the settings of
+# live-test.yml at the root of the repository (made from playbooks/vars/live-test.example.yml; git ignores it).
+# Not part of `make test`. It refuses to run without live-test.yml, or without credentials.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+config=${LIVE_TEST_CONFIG:-$repo/live-test.yml}
+python=${PYTHON:-$repo/.venv/bin/python}
+bin=$(dirname "$python")
+tree=$repo/.work/tree
+summary=$repo/.work/live-test/summary.txt
+
+if [ ! -f "$config" ]; then
+  echo "make live-test needs $config with your test bucket, zone and domains. Make it from the template:" >&2
+  echo "  cp playbooks/vars/live-test.example.yml live-test.yml && \$EDITOR live-test.yml" >&2
+  exit 2
+fi
+vault_args=()
+if [[ $(head -c 14 "$config") == "\$ANSIBLE_VAULT" ]]; then
+  vault_args=(--ask-vault-pass)
+elif ! grep -Eq '^alicloud_access_key: *"?[A-Za-z0-9]' "$config" && [ -z "${ALICLOUD_ACCESS_KEY:-}${ALIBABA_CLOUD_ACCESS_KEY_ID:-}" ]; then
+  echo "No credentials: set alicloud_access_key and alicloud_secret_key in $config, or export ALICLOUD_ACCESS_KEY" >&2
+  echo "and ALICLOUD_SECRET_KEY." >&2
+  exit 2
+fi
+if grep -Eq 'my-test-bucket|oss-live-test\.example\.(com|org)' "$config"; then
+  echo "$config still has the template's example values (my-test-bucket, oss-live-test.example.com): fill it in." >&2
+  exit 2
+fi
+# Real endpoints: whatever the shell has from the emulator must not leak in.
+unset ALICLOUD_OSS_ENDPOINT ALICLOUD_ALIDNS_ENDPOINT EMULATOR_URL EMULATOR_DNS_SERVER EMULATOR_DNS_PORT
+
+bash .ci/make-tree.sh "$repo" "$tree/ansible_collections/alicloud_oss/domains"
+export ANSIBLE_COLLECTIONS_PATH=$tree
+export ANSIBLE_CALLBACK_RESULT_FORMAT=${ANSIBLE_CALLBACK_RESULT_FORMAT:-yaml}
+export ANSIBLE_LOCALHOST_WARNING=False ANSIBLE_INVENTORY_UNPARSED_WARNING=False
+mkdir -p "$(dirname "$summary")"
+rm -f "$summary"
+"$bin/ansible-playbook" playbooks/demo.yml "${vault_args[@]}" -e "@$config" -e demo_emulator=false \
+  -e "demo_work_dir=$repo/.work/live-test" -e "demo_summary_file=$summary" "$@"
+echo
+cat "$summary"
