@@ -14,6 +14,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import datetime
+import re
 
 from ansible.module_utils.basic import missing_required_lib
 
@@ -264,6 +265,12 @@ def explain_cname_error(client, err, bucket, domain, region, endpoint):
     if 'Certificate' in code or argument in ('Certificate', 'PrivateKey', 'CertId'):
         option = {'Certificate': 'certificate.certificate', 'PrivateKey': 'certificate.private_key'}.get(argument, 'certificate.cert_id')
         return ('OSS refused the certificate for %s on bucket %s (%s); check %s.' % (domain, bucket, argument or code, option)), extra
+    endpoint_hint = (err.details or {}).get('Endpoint')
+    if code == 'AccessDenied' and (endpoint_hint or 'specified endpoint' in (err.message or '')):
+        match = re.match(r'^(?:[a-z0-9-]+\.)?oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$', endpoint_hint or '')
+        where = ('region %s (endpoint %s)' % (match.group(1), endpoint_hint)) if match else ('endpoint %s' % (endpoint_hint or 'OSS named'))
+        return ('Bucket %s is not in region %s: OSS says it must be addressed at %s. Set alicloud_region%s to the bucket\'s region '
+                '(or oss_endpoint to that endpoint).' % (bucket, region, where, ' to %s' % match.group(1) if match else '')), extra
     if code in ('AccessDenied',):
         return ('Access denied on bucket %s: the key needs oss:ListCname, oss:PutCname and oss:DeleteCname (and, with a certificate, '
                 'the yundun-cert permissions OSS documents), and the bucket must belong to this account.' % bucket), extra
@@ -292,6 +299,9 @@ def run_bucket_cname(module):
     cert_option = p.get('certificate') or None
     if cert_option and not (cert_option.get('cert_id') or cert_option.get('certificate')):
         cert_option = None
+    if cert_option and p['delete_certificate']:
+        module.fail_json(msg='certificate and delete_certificate=true are mutually exclusive: give a certificate to attach or '
+                             'replace one, or delete_certificate=true to remove the bound one.', error_code='InvalidParameter', **result)
     secrets = list(params.secrets())
     if state == 'absent' and (cert_option or p['delete_certificate']):
         module.warn('certificate and delete_certificate are ignored with state=absent: unbinding removes the certificate too.')

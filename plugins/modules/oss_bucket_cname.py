@@ -325,11 +325,9 @@ def main():
         delete_certificate=dict(type='bool', default=False),
         force=dict(type='bool', default=False),
     )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[['certificate', 'delete_certificate']],
-        supports_check_mode=True,
-    )
+    # certificate and delete_certificate=true exclude each other; that is checked in _cname, because Ansible's
+    # mutually_exclusive would also refuse an explicit delete_certificate=false next to a certificate.
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_bucket_cname(module)
 
 

@@ -242,8 +242,16 @@ def test_certificate_options_are_exclusive(fake):
     assert failed and 'private_key' in result['msg']
     failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(cert_id='1'),
                                 delete_certificate=True))
-    assert failed and 'mutually exclusive' in result['msg']
+    assert failed and 'mutually exclusive' in result['msg'] and 'delete_certificate' in result['msg']
     assert fake.calls == []
+
+
+def test_certificate_with_explicit_delete_certificate_false(fake):
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(cert_id='1-cn-hangzhou'),
+                                delete_certificate=False))
+    assert not failed, result
+    assert result['changed'] is True
+    assert fake.writes()[-1][3]['cert_id'] == '1-cn-hangzhou'
 
 
 def test_certificate_for_another_name_warns(fake):
@@ -451,3 +459,16 @@ def test_certificate_refusals_are_explained(fake, error, words):
     fake.fail['put_cname'] = error
     failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(cert_id='9-cn-hangzhou')))
     assert failed and words in result['msg'] and result['error_code'] == error.code
+
+
+def test_wrong_region_is_explained(fake):
+    error = error_from_code('AccessDenied', 'The bucket you are attempting to access must be addressed using the specified endpoint. '
+                            'Please send all future requests to this endpoint.', 'RID', 403,
+                            details={'Endpoint': 'oss-eu-central-1.aliyuncs.com'})
+    fake.fail['list_cnames'] = error
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com'))
+    assert failed
+    assert result['error_code'] == 'AccessDenied'
+    assert 'not in region cn-hangzhou' in result['msg']
+    assert 'Set alicloud_region to eu-central-1' in result['msg']
+    assert fake.writes() == []
