@@ -1,0 +1,333 @@
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The reliability suite of alicloud_oss.domains (make soak-short runs the short version, make soak the full one).
+
+    .venv/bin/python tests/bench/soak.py [--full] [--only faults,kill,restart,concurrent,bad-inputs,secrecy]
+                                         [--work-dir .bench/soak] [--port P --dns-port D] [--write-docs]
+
+Every scenario runs the role (playbooks/fleet.yml: each domain a host) against our own emulator copy and asserts the
+end state from the emulator's state and from BIND's answers: each domain bound once to its bucket, exactly one CNAME
+record pointing at the bucket, no duplicate, orphan or leftover _dnsauth record.
+  faults      a fleet under 20% injected transient faults (5xx, throttling, connections dropped before / after writes)
+  kill        ansible-playbook killed with SIGKILL in the middle of a fleet run, then run again
+  restart     the emulator (and its BIND) restarted in the middle of a fleet run
+  concurrent  two runs binding the same domains at the same time
+  bad-inputs  a catalogue of bad inputs to the modules and the role: each fails naming the field, zero writes
+  secrecy     the role and the modules at -vvvv with distinctive secrets; every output and log searched for them
+Each assertion prints PASS or FAIL; the last line is "N passed, M failed" and the exit status is 1 if any failed.
+--full (make soak) uses 200 domains for the fault run, more for the others, and writes docs/reliability.md's results.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import benchlib
+from benchlib import log
+
+SIZES = {
+    'short': {'faults': 8, 'kill': 6, 'restart': 6, 'concurrent': 4},
+    'full': {'faults': 200, 'kill': 50, 'restart': 50, 'concurrent': 50},
+}
+FORKS = {'short': 10, 'full': 20}
+LATENCY = {'latency_ms': 20, 'jitter_ms': 20}
+# 20% of the calls meet a transient fault: reads get 5xx (ServiceUnavailable / InternalError) 20% of the time; writes
+# get 5xx 12% of the time and lose their connection before (4%) or after (4%) the write. On top, the busiest actions are
+# throttled per second and Alidns answers LastOperationNotFinished to 10% of writes racing another write in the zone.
+WRITES = ('PutCname', 'DeleteCname', 'CreateCnameToken', 'AddDomainRecord', 'UpdateDomainRecord', 'DeleteDomainRecord')
+FAULTS = {
+    'error_rate': dict([('*', 0.2)] + [(a, 0.12) for a in WRITES]),
+    'drop_before_write': 0.04, 'drop_after_write': 0.04, 'last_operation_not_finished': 0.1,
+    'throttle_rps': {'ListCname': 8, 'DescribeSubDomainRecords': 8, 'PutCname': 4, 'AddDomainRecord': 4},
+}
+
+
+class Suite:
+    def __init__(self, args):
+        self.args = args
+        self.mode = 'full' if args.full else 'short'
+        self.work = os.path.abspath(args.work_dir)
+        self.results = []
+        self.details = {}
+        self.emu = None
+        self.ans = None
+        self.playbook = None
+
+    # ------------------------------------------------------------------------------------------------ bookkeeping
+    def check(self, scenario, what, ok, detail='', note=''):
+        """Record one assertion; print PASS (with `note`) or FAIL (with `detail`)."""
+        self.results.append({'scenario': scenario, 'check': what, 'ok': bool(ok), 'detail': '' if ok else str(detail)[:2000]})
+        line = '%s  %-10s %s' % ('PASS' if ok else 'FAIL', scenario, what)
+        if ok and note:
+            line += '  (%s)' % note
+        elif detail and not ok:
+            line += '\n        ' + '\n        '.join(str(detail).splitlines()[:12])
+        sys.stdout.write(line + '\n')
+        sys.stdout.flush()
+        return ok
+
+    def fleet(self, count, prefix, latency=True):
+        self.emu.reset()
+        plan = benchlib.fleet_plan(count, prefix=prefix)
+        benchlib.seed_buckets(self.emu, plan)
+        if latency:
+            self.emu.faults(seed=count, **LATENCY)
+        inventory = benchlib.write_inventory(os.path.join(self.work, 'inventory-%s.yml' % prefix), plan, self.emu)
+        return plan, inventory
+
+    def converged(self, scenario, plan, what='end state'):
+        problems = benchlib.check_fleet(self.emu, plan)
+        return self.check(scenario, '%s: %d domains bound once, one CNAME each, no duplicate/orphan/leftover (state and DNS)'
+                          % (what, len(plan)), not problems, '\n'.join(problems[:12]))
+
+    def no_failed_hosts(self, scenario, run, what):
+        failed = run.failed_hosts()
+        detail = '; '.join('%s: %s: %s' % (f['host'], f['task'], (f.get('msg') or '')[:200]) for f in run.failures()[:4])
+        ok = not failed and run.rc == 0 and len(run.hosts()) > 0
+        domains = len([h for h in run.hosts() if h != 'localhost'])
+        return self.check(scenario, '%s: no failed host (%d domains, rc %d, %.0f s)' % (what, domains, run.rc, run.wall),
+                          ok, detail or run.tail(15))
+
+    def wait_for_writes(self, handle, writes, limit=600):
+        """Block until the emulator counted `writes` writes (or the run ended); returns the count seen."""
+        deadline = time.time() + limit
+        seen = 0
+        while time.time() < deadline and handle['proc'].poll() is None:
+            seen = self.emu.calls()['writes']
+            if seen >= writes:
+                break
+            time.sleep(0.1)
+        return seen
+
+    # ------------------------------------------------------------------------------------------------ scenarios
+    def s_faults(self):
+        count = SIZES[self.mode]['faults']
+        plan, inventory = self.fleet(count, 'sf', latency=False)
+        self.emu.faults(seed=42, **FAULTS)
+        self.emu.reset_calls()
+        run = self.ans.run('faults', self.playbook, inventory, forks=FORKS[self.mode], timeout=max(900, count * 30))
+        calls = self.emu.calls()
+        self.emu.clear_faults()
+        self.details['faults'] = {'domains': count, 'wall': round(run.wall, 1), 'calls': calls['reads'] + calls['writes'],
+                                  'writes_attempted': calls['writes']}
+        self.no_failed_hosts('faults', run, '%d domains under 20%% transient faults' % count)
+        self.converged('faults', plan)
+
+    def s_kill(self):
+        count = SIZES[self.mode]['kill']
+        plan, inventory = self.fleet(count, 'sk')
+        points = [0.75] if self.mode == 'short' else [0.25, 0.5, 0.75]
+        killed_at = []
+        for point in points:
+            self.emu.reset_calls()
+            handle = self.ans.start('kill-at-%d' % int(point * 100), self.playbook, inventory, forks=FORKS[self.mode])
+            # A fresh converge makes two writes per domain (PutCname, AddDomainRecord); earlier kills did part of them.
+            remaining = 2 * count - sum(killed_at)
+            seen = self.wait_for_writes(handle, max(1, int(remaining * point)))
+            self.ans.kill(handle)
+            run = self.ans.finish(handle)
+            killed_at.append(seen)
+            state = self.emu.state()
+            bound = sum(1 for e in plan if e['domain'] in state['buckets'][e['bucket']]['cnames'])
+            records = sum(1 for r in state['zones']['example.com']['records'].values() if r['rr'].startswith('sk'))
+            self.check('kill', 'SIGKILL in the middle of the run (after %d writes: %d of %d domains bound, %d CNAME records; rc %s)'
+                       % (seen, bound, count, records, run.rc), run.killed and seen > 0 and (bound < count or records < count),
+                       'the run ended before it could be killed mid-way')
+        self.emu.reset_calls()
+        rerun = self.ans.run('kill-rerun', self.playbook, inventory, forks=FORKS[self.mode], timeout=max(900, count * 30))
+        self.no_failed_hosts('kill', rerun, 're-run after the kill')
+        self.converged('kill', plan, 're-run after the kill')
+        self.details['kill'] = {'domains': count, 'writes_before_kills': killed_at, 'rerun_wall': round(rerun.wall, 1)}
+
+    def s_restart(self):
+        count = SIZES[self.mode]['restart']
+        plan, inventory = self.fleet(count, 'sr')
+        self.emu.reset_calls()
+        handle = self.ans.start('restart', self.playbook, inventory, forks=FORKS[self.mode])
+        seen = self.wait_for_writes(handle, count)
+        began = time.time()
+        self.emu.restart()
+        down = time.time() - began
+        self.emu.faults(seed=count, **LATENCY)
+        still_running = handle['proc'].poll() is None
+        run = self.ans.finish(handle, timeout=max(900, count * 30))
+        self.check('restart', 'emulator restarted in the middle of the run (after %d writes, down %.1f s)' % (seen, down),
+                   still_running and seen > 0, 'the run ended before the restart')
+        self.no_failed_hosts('restart', run, 'run through the restart')
+        self.converged('restart', plan, 'after the restart')
+        self.details['restart'] = {'domains': count, 'writes_before_restart': seen, 'down': round(down, 1), 'wall': round(run.wall, 1)}
+
+    def s_concurrent(self):
+        count = SIZES[self.mode]['concurrent']
+        plan, inventory = self.fleet(count, 'sc')
+        self.emu.reset_calls()
+        first = self.ans.start('concurrent-a', self.playbook, inventory, forks=FORKS[self.mode])
+        second = self.ans.start('concurrent-b', self.playbook, inventory, forks=FORKS[self.mode])
+        runs = [self.ans.finish(first, timeout=max(900, count * 30)), self.ans.finish(second, timeout=max(900, count * 30))]
+        calls = self.emu.calls()
+        failed = sum(len(r.failed_hosts()) for r in runs)
+        detail = '; '.join('%s %s: %s' % (r.name, f['host'], (f.get('msg') or '')[:160]) for r in runs for f in r.failures()[:2])
+        self.check('concurrent', 'two simultaneous runs of %d domains both finished (failed hosts: %d)' % (count, failed),
+                   all(r.rc in (0, 2) and r.hosts() for r in runs), detail)
+        self.converged('concurrent', plan, 'after two simultaneous runs')
+        self.details['concurrent'] = {'domains': count, 'failed_hosts': failed, 'writes': calls['writes'],
+                                      'walls': [round(r.wall, 1) for r in runs], 'failures': detail[:600]}
+
+    def s_bad_inputs(self):
+        import soak_cases  # pylint: disable=import-outside-toplevel
+        self.emu.reset()
+        self.emu.clear_faults()
+        cases = soak_cases.bad_inputs(self.emu, self.work)
+        out = os.path.join(self.work, 'bad-inputs.json')
+        if os.path.exists(out):
+            os.unlink(out)
+        playbook, inventory = soak_cases.bad_inputs_playbook(self.work, cases, out, benchlib.PYTHON)
+        self.emu.reset_calls()
+        run = self.ans.run('bad-inputs', playbook, inventory, forks=FORKS[self.mode], timeout=900)
+        calls = self.emu.calls()
+        results = {}
+        if os.path.exists(out):
+            with open(out, 'r', encoding='utf-8') as handle:
+                results = json.load(handle)
+        self.check('bad-inputs', 'the catalogue ran (%d cases, rc %d)' % (len(cases), run.rc), len(results) == len(cases),
+                   run.tail(20))
+        modules = set(c['target'] for c in cases)
+        self.check('bad-inputs', 'the catalogue covers %d cases over %d modules and the role' % (len(cases), len(modules) - 1),
+                   len(cases) >= 30 and 'role' in modules and len(modules) >= 7)
+        vague = []
+        for case in cases:
+            got = results.get(case['id'], {})
+            msg = got.get('msg') or ''
+            fields = case['field'] if isinstance(case['field'], list) else [case['field']]
+            named = any(f.lower() in msg.lower() for f in fields)
+            self.check('bad-inputs', '%s: %s fails naming %s' % (case['id'], case['why'], ' or '.join(fields)),
+                       got.get('failed') and named, 'failed=%s msg=%s' % (got.get('failed'), msg[:400]))
+            others = [f for f in soak_cases.ROLE_FIELDS if f not in fields and f in msg]
+            if case['target'] == 'role' and len(others) >= 3:
+                vague.append(case['id'])
+        self.check('bad-inputs', 'zero writes counted by the emulator over the whole catalogue', calls['writes'] == 0,
+                   json.dumps(dict((a, e) for a, e in calls['by_action'].items() if e['writes'])))
+        self.details['bad_inputs'] = {'cases': len(cases), 'writes': calls['writes'], 'reads': calls['reads'],
+                                      'messages': dict((k, (v.get('msg') or '')[:300]) for k, v in sorted(results.items())),
+                                      'messages_naming_many_fields': vague}
+        if vague:
+            log('note: %d role cases fail with a message that names many variables, not only the wrong one: %s'
+                % (len(vague), ', '.join(vague)))
+
+    def s_secrecy(self):
+        import soak_cases  # pylint: disable=import-outside-toplevel
+        self.emu.reset()
+        self.emu.clear_faults()
+        secrets, files = soak_cases.secrecy_setup(self.emu, self.work)
+        playbook, inventory, varsfile = soak_cases.secrecy_playbook(self.work, self.emu, secrets, files)
+        log_path = os.path.join(self.work, 'secrecy-ansible.log')
+        if os.path.exists(log_path):
+            os.unlink(log_path)
+        server_log_start = os.path.getsize(self.emu.log_path) if os.path.exists(self.emu.log_path) else 0
+        run = self.ans.run('secrecy', playbook, inventory, forks=4, args=['-vvvv', '-e', '@' + varsfile],
+                           env={'ANSIBLE_LOG_PATH': log_path}, credentials=False, timeout=900)
+        self.check('secrecy', 'the -vvvv run used the secrets and succeeded (rc %d, %d bytes of output)' % (run.rc, len(run.output)),
+                   run.rc == 0 and soak_cases.secrecy_used(self.emu, run), run.tail(20))
+        needles = soak_cases.needles(secrets)
+        searched, excluded = soak_cases.files_to_search(self.work, self.emu, [varsfile] + list(files.values()))
+        hits = []
+        total = 0
+        for path in searched:
+            with open(path, 'rb') as handle:
+                data = handle.read()
+            if path == self.emu.log_path:
+                data = data[server_log_start:]
+            total += len(data)
+            for label, needle in needles:
+                if needle in data:
+                    hits.append('%s in %s' % (label, os.path.relpath(path, self.work)))
+        control = b''
+        for path in [varsfile] + list(files.values()):
+            with open(path, 'rb') as handle:
+                control += handle.read()
+        missed = [label for label, needle in needles if '(' not in label and needle not in control]
+        self.check('secrecy', 'positive control: the search finds every raw secret form in the input files that hold them',
+                   not missed, ', '.join(missed))
+        self.check('secrecy', 'zero occurrences of %d secret forms in %d files (%d bytes: output, ansible log, emulator and '
+                   'BIND logs, callback data)' % (len(needles), len(searched), total), not hits, '\n'.join(sorted(set(hits))[:20]))
+        self.details['secrecy'] = {'needles': len(needles), 'files': len(searched), 'bytes': total, 'hits': sorted(set(hits)),
+                                   'excluded': excluded}
+
+    SCENARIOS = (('faults', 's_faults'), ('kill', 's_kill'), ('restart', 's_restart'), ('concurrent', 's_concurrent'),
+                 ('bad-inputs', 's_bad_inputs'), ('secrecy', 's_secrecy'))
+
+    def run(self):
+        os.makedirs(self.work, exist_ok=True)
+        began = time.time()
+        self.emu = benchlib.Emulator(os.path.join(self.work, 'emulator'), self.args.port, self.args.dns_port).start(fresh=True)
+        try:
+            tree = benchlib.make_tree(self.work)
+            self.ans = benchlib.Ansible(self.work, tree, self.emu)
+            self.playbook = fleet_playbook(tree, self.work)
+            for name, method in self.SCENARIOS:
+                if name not in self.args.only:
+                    continue
+                log('== %s (%s)' % (name, self.mode))
+                started = time.time()
+                try:
+                    getattr(self, method)()
+                except Exception as exc:  # pylint: disable=broad-except  # a crashed scenario is a failed check
+                    self.check(name, 'scenario ran to the end', False, '%s: %s' % (type(exc).__name__, exc))
+                log('   %s took %.0f s' % (name, time.time() - started))
+        finally:
+            self.emu.stop()
+        passed = sum(1 for r in self.results if r['ok'])
+        failed = len(self.results) - passed
+        summary = {'mode': self.mode, 'passed': passed, 'failed': failed, 'duration': round(time.time() - began, 1),
+                   'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), 'results': self.results, 'details': self.details}
+        with open(os.path.join(self.work, 'soak-results.json'), 'w', encoding='utf-8') as handle:
+            json.dump(summary, handle, indent=1)
+        if self.args.write_docs or (self.args.full and not self.args.no_docs):
+            import render  # pylint: disable=import-outside-toplevel
+            render.render_reliability(summary, os.path.join(benchlib.REPO, 'docs', 'reliability.md'))
+        sys.stdout.write('soak (%s): %.0f s\n%d passed, %d failed\n' % (self.mode, time.time() - began, passed, failed))
+        return 1 if failed else 0
+
+
+def fleet_playbook(tree, work):
+    path = os.path.join(tree, 'ansible_collections', 'alicloud_oss', 'domains', 'playbooks', 'fleet.yml')
+    return path if os.path.exists(path) else benchlib.fleet_playbook(work)
+
+
+def local_inventory(work):
+    path = os.path.join(work, 'localhost.yml')
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump({'all': {'hosts': {'localhost': {'ansible_connection': 'local', 'ansible_python_interpreter': benchlib.PYTHON}}}},
+                  handle)
+    return path
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--full', action='store_true', help='the full suite (make soak)')
+    parser.add_argument('--only', default=','.join(n for n, _m in Suite.SCENARIOS))
+    parser.add_argument('--work-dir', default=os.path.join(benchlib.REPO, '.bench', 'soak'))
+    parser.add_argument('--port', type=int, default=0, help='HTTP port of our emulator copy (default: any free port)')
+    parser.add_argument('--dns-port', type=int, default=0)
+    parser.add_argument('--write-docs', action='store_true', help='write docs/reliability.md results (default with --full)')
+    parser.add_argument('--no-docs', action='store_true')
+    args = parser.parse_args(argv)
+    args.only = [s.strip() for s in args.only.split(',') if s.strip()]
+    unknown = set(args.only) - set(n for n, _m in Suite.SCENARIOS)
+    if unknown:
+        parser.error('unknown scenarios: %s' % ', '.join(sorted(unknown)))
+    return args
+
+
+def main(argv=None):
+    return Suite(parse_args(argv)).run()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
