@@ -17,7 +17,9 @@ ALL_GATES=(sanity-2.19 units-2.19 sanity-2.16 units-2.16 emulator-conformance in
            ansible-lint antsibull-docs antsibull-changelog build galaxy-importer install-check)
 
 mkdir -p "$LOGS" "$WORK/home"
-# ansible-test keeps its venvs and its pip bootstrap under HOME: keep them in the work tree.
+# ansible-test keeps its venvs and its pip bootstrap under HOME: keep them in the work tree. Playbooks run with the
+# user's own HOME (async jobs put their results under ~/.ansible_async, and async_status must find them there).
+REAL_HOME=$HOME
 export HOME=$WORK/home
 export ANSIBLE_COLLECTIONS_PATH=$TREE
 export ANSIBLE_NOCOLOR=1 PY_COLORS=0
@@ -81,13 +83,13 @@ gate_integration() {
   local rc
   "$VENV/bin/python" "$REPO/tests/emulator/emulatorctl.py" start --fresh --state-dir "$IT_STATE" || return 1
   write_integration_config
-  (cd "$COLL" && ansible-test integration --local --python 3.11 --color no)
+  (cd "$COLL" && HOME=$REAL_HOME ansible-test integration --local --python 3.11 --color no)
   rc=$?
   "$VENV/bin/python" "$REPO/tests/emulator/emulatorctl.py" stop --state-dir "$IT_STATE"
   return $rc
 }
 
-gate_soak_short() { (cd "$REPO" && "$VENV/bin/python" tests/bench/soak.py); }
+gate_soak_short() { (cd "$REPO" && HOME=$REAL_HOME "$VENV/bin/python" tests/bench/soak.py); }
 
 gate_ansible_lint() { (cd "$COLL" && ansible-lint); }
 
@@ -123,7 +125,7 @@ gate_install_check() {
   local dest=$WORK/install-check tarball
   tarball=$(ls "$DIST"/alicloud_oss-domains-*.tar.gz) || return 1
   rm -rf "$dest" && mkdir -p "$dest"
-  ansible-galaxy collection install --offline -p "$dest" "$tarball" || return 1
+  ansible-galaxy collection install --offline --force -p "$dest" "$tarball" || return 1
   ANSIBLE_COLLECTIONS_PATH=$dest ansible-doc -t module alicloud_oss.domains.oss_bucket_cname > "$WORK/install-check.doc" || return 1
   grep -q 'alicloud_secret_key' "$WORK/install-check.doc" || { echo 'the alicloud doc fragment did not render'; return 1; }
   ansible-builder introspect --sanitize "$dest"

@@ -9,6 +9,7 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import json
 import os
 import re
 import statistics
@@ -400,8 +401,13 @@ def render(results, docs):
     if 'throttle' in results:
         plot_throttle(results['throttle'], os.path.join(docs, 'bench-throttle.png'))
         throttle_section(lines, results['throttle'], docs)
-    if 'waste' in results:
-        waste_section(lines, results['waste'])
+    waste = results.get('waste')
+    waste_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'waste.json')
+    if waste is None and os.path.exists(waste_file):
+        with open(waste_file, 'r', encoding='utf-8') as handle:
+            waste = json.load(handle)
+    if waste:
+        waste_section(lines, waste)
     lines += ['## Reproducing', '',
               '```', 'make bench                                        # everything (about an hour on 2 CPUs)',
               '.venv/bin/python tests/bench/run_bench.py --only fleet --sizes 10,50',

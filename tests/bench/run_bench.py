@@ -118,7 +118,7 @@ def top_tasks(run, count=12):
     for entry in run.timer.get('tasks', []):
         if entry.get('start') is None:
             continue
-        key = '%s [%s]' % (entry['task'], entry['action'])
+        key = '%s [%s]' % (entry['task'].split(' | ')[0].replace('alicloud_oss.domains.custom_domain : ', 'role: '), entry['action'])
         by_name.setdefault(key, []).append(entry['end'] - entry['start'])
     rows = [{'task': k, 'count': len(v), 'median': round(median(v), 3), 'total': round(sum(v), 2)} for k, v in by_name.items()]
     rows.sort(key=lambda r: -r['total'])
@@ -293,7 +293,7 @@ def bench_module(ctx):
     result = {'reps': reps, 'cases': {}}
     # Interpreter start, and the imports a bare interpreter makes (not charged to the modules).
     starts = []
-    for _ in range(10):
+    for _attempt in range(10):
         began = time.perf_counter()
         subprocess.run([benchlib.PYTHON, '-c', 'pass'], check=True)
         starts.append(time.perf_counter() - began)

@@ -230,7 +230,7 @@ class Suite:
         if os.path.exists(log_path):
             os.unlink(log_path)
         server_log_start = os.path.getsize(self.emu.log_path) if os.path.exists(self.emu.log_path) else 0
-        run = self.ans.run('secrecy', playbook, inventory, forks=4, args=['-vvvv', '-e', '@' + varsfile],
+        run = self.ans.run('secrecy', playbook, inventory, forks=6, args=['-vvvv', '-e', '@' + varsfile],
                            env={'ANSIBLE_LOG_PATH': log_path}, credentials=False, timeout=900)
         self.check('secrecy', 'the -vvvv run used the secrets and succeeded (rc %d, %d bytes of output)' % (run.rc, len(run.output)),
                    run.rc == 0 and soak_cases.secrecy_used(self.emu, run), run.tail(20))

@@ -261,7 +261,7 @@ def secrecy_playbook(work, emu, found, files):
         host.update(custom_domain_name=name, custom_domain_region='cn-hangzhou')
     with open(inventory, 'w', encoding='utf-8') as handle:
         json.dump({'all': {'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable},
-                           'children': {'secfleet': {'hosts': hosts}, 'local': {'hosts': {'localhost': {}}}}}}, handle)
+                           'children': {'secfleet': {'hosts': hosts}, 'local': {'hosts': {'mod-a': {}, 'mod-b': {}, 'mod-c': {}}}}}}, handle)
     target = 'demo-assets.oss-cn-hangzhou.aliyuncs.com'
     group = 'group/alicloud_oss.domains.alicloud'
     module_tasks = [
@@ -294,19 +294,31 @@ def secrecy_playbook(work, emu, found, files):
         {'name': 'Fail: Alidns with the wrong secret, token sent', FQCN + 'alidns_record_info': {
             'record': 'sec3.example.com', 'alicloud_secret_key': '{{ sec_secret_key }}', 'api_retries': 0}, 'ignore_errors': True},
     ]
-    plays = [
-        {'name': 'Secrecy scan: the role with a new key pair in module_defaults', 'hosts': 'secfleet', 'gather_facts': False,
-         'module_defaults': {group: keys},
-         'vars': {'custom_domain_resolvers': ['127.0.0.1:%d' % port], 'custom_domain_dns_port': port, 'custom_domain_wait_timeout': 60,
-                  'custom_domain_bind_delay': 1},
-         'roles': [{'role': 'alicloud_oss.domains.custom_domain'}]},
-        {'name': 'Secrecy scan: the modules with an STS credential', 'hosts': 'local', 'gather_facts': False,
-         'module_defaults': {group: sts}, 'tasks': module_tasks},
-    ]
+    # Every host includes its own task file, so the role's domains and three slices of module calls run in parallel.
+    directory = os.path.join(work, 'secrecy')
+    os.makedirs(directory, exist_ok=True)
+    role_vars = {'custom_domain_resolvers': ['127.0.0.1:%d' % port], 'custom_domain_dns_port': port, 'custom_domain_wait_timeout': 60,
+                 'custom_domain_bind_delay': 1}
+    for name in hosts:
+        _write_json(os.path.join(directory, '%s.json' % name), [{
+            'name': 'The role with a new key pair in module_defaults', 'module_defaults': {group: keys},
+            'block': [{'name': 'Run the role', 'ansible.builtin.include_role': {'name': 'alicloud_oss.domains.custom_domain'},
+                       'vars': role_vars}]}])
+    slices = {'mod-a': module_tasks[:3], 'mod-b': module_tasks[3:7], 'mod-c': module_tasks[7:]}
+    for name, tasks in slices.items():
+        _write_json(os.path.join(directory, '%s.json' % name), [{
+            'name': 'The modules with an STS credential', 'module_defaults': {group: sts}, 'block': tasks}])
+    plays = [{'name': 'Secrecy scan', 'hosts': 'secfleet:local', 'gather_facts': False,
+              'tasks': [{'name': 'Run this host\'s part', 'ansible.builtin.include_tasks': os.path.join(directory, '{{ inventory_hostname }}.json')}]}]
     playbook = os.path.join(work, 'secrecy.json')
     with open(playbook, 'w', encoding='utf-8') as handle:
         json.dump(plays, handle, indent=1)
     return playbook, inventory, varsfile
+
+
+def _write_json(path, data):
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump(data, handle, indent=1)
 
 
 def secrecy_used(emu, run):
