@@ -582,7 +582,7 @@ def bench_throttle(ctx):
             if t2 - t >= 2.0:
                 peak = max(peak, (w2 - w) / (t2 - t))
                 break
-    entry.update({'forks': ctx.args.forks, 'cap': cap, 'cap_applies_to': how, 'throttle': throttle, 'accepted_writes': accepted,
+    entry.update({'domains': count, 'forks': ctx.args.forks, 'cap': cap, 'cap_applies_to': how, 'throttle': throttle, 'accepted_writes': accepted,
                   'attempted_writes': entry['calls']['writes'], 'rejected_writes': entry['calls']['writes'] - accepted,
                   'write_span': round(span, 2) if span else None,
                   'achieved_rate': round(accepted / span, 2) if span else None, 'peak_attempt_rate_2s': round(peak, 2),
