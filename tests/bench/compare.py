@@ -4,9 +4,12 @@
 """Compare before/after benchmark results (run_bench.py runs without and with --patch) and print the medians.
 
     .venv/bin/python tests/bench/compare.py --before DIR [DIR ...] --after DIR [DIR ...] [--json OUT]
+        [--into RESULTS --where TEXT --what TEXT --command TEXT]
 
-Each DIR is a --work-dir of run_bench.py (its results.json is read). Fleet runs are compared by wall time and CPU
-seconds of the first and the no-change run; module runs by task time and module process CPU seconds.
+Each DIR is a --work-dir of run_bench.py (its results.json is read). Fleet runs are compared by wall time, CPU
+seconds and API reads per domain of the first and the no-change run; module runs by task time and module process CPU
+seconds. --into adds the comparison to a results file of run_bench.py (under "waste"), from which --render-only draws
+the "Waste found" section of docs/benchmarks.md; an entry with the same --where is replaced.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -52,7 +55,13 @@ def main(argv=None):
     parser.add_argument('--before', nargs='+', required=True)
     parser.add_argument('--after', nargs='+', required=True)
     parser.add_argument('--json', help='write the comparison here')
+    parser.add_argument('--into', help='add the comparison to this results file of run_bench.py')
+    parser.add_argument('--where', help='with --into: what was changed (file, task)')
+    parser.add_argument('--what', help='with --into: the waste that the change removes')
+    parser.add_argument('--command', help='with --into: how the before and after runs were made')
     args = parser.parse_args(argv)
+    if args.into and not (args.where and args.what and args.command):
+        parser.error('--into needs --where, --what and --command')
     before, after = load(args.before), load(args.after)
     rows = []
     for extract in (fleet_figures, module_figures):
@@ -70,7 +79,21 @@ def main(argv=None):
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as handle:
             json.dump(rows, handle, indent=1)
+    if args.into:
+        add_to_results(args.into, {'where': args.where, 'what': args.what, 'command': args.command, 'rows': rows,
+                                   'before_runs': len(before), 'after_runs': len(after)})
     return 0
+
+
+def add_to_results(path, item):
+    results = {}
+    if os.path.exists(path):
+        with open(path, 'r', encoding='utf-8') as handle:
+            results = json.load(handle)
+    waste = results.setdefault('waste', {})
+    waste['items'] = [i for i in waste.get('items', []) if i.get('where') != item['where']] + [item]
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump(results, handle, indent=1)
 
 
 if __name__ == '__main__':

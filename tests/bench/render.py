@@ -9,7 +9,6 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import json
 import os
 import re
 import statistics
@@ -386,16 +385,26 @@ def throttle_section(lines, throttle, docs, fleet=None):
     _figure(lines, docs, 'bench-throttle.png', 'Cumulative writes during the throttled converge', throttle)
 
 
+KEY_LABELS = {'wall': 'wall (s)', 'cpu': 'CPU (s)', 'reads_per_domain': 'API reads per domain', 'task': 'task (s)',
+              'process_cpu': 'module process CPU (s)', 'first': 'first converge', 'second': 'no-change run'}
+
+
 def waste_section(lines, waste):
     lines += ['## Waste found, and what removing it gained', '',
-              'Each row was measured before and after the change with the command shown, in the same session.', '',
-              '| where | what was wasted | measure | before | after | command |', '|---|---|---|---|---|---|']
+              'Each table compares runs of the same harness without and with the change, made one after the other on this '
+              'machine in the same session (medians over the runs; `tests/bench/compare.py` computed them from the runs\' '
+              'results files).', '']
     for item in waste.get('items', []):
-        cells = (item['where'], item['what'], item['measure'], item['before'], item['after'], item['command'])
-        lines.append('| %s | %s | %s | %s | %s | `%s` |' % cells)
-    lines.append('')
-    for note in waste.get('notes', []):
-        lines += [note, '']
+        lines += ['### %s' % item['where'], '', item['what'], '',
+                  'Measured by: `%s` (%d runs before, %d after).' % (item['command'], item.get('before_runs', 0),
+                                                                    item.get('after_runs', 0)), '',
+                  '| measure | before | after | change |', '|---|---|---|---|']
+        for row in item['rows']:
+            label = ', '.join(KEY_LABELS.get(str(k), str(k)) if i else ('fleet of %s' % k if str(k).isdigit() else str(k))
+                              for i, k in enumerate(row['key']))
+            lines.append('| %s | %s | %s | %s |' % (label, _fmt(row['median_before']), _fmt(row['median_after']),
+                                                   'n/a' if row['change'] is None else '%+.1f%%' % row['change']))
+        lines.append('')
 
 
 def render(results, docs):
@@ -426,10 +435,6 @@ def render(results, docs):
         plot_throttle(results['throttle'], os.path.join(docs, 'bench-throttle.png'))
         throttle_section(lines, results['throttle'], docs, results.get('fleet'))
     waste = results.get('waste')
-    waste_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'waste.json')
-    if waste is None and os.path.exists(waste_file):
-        with open(waste_file, 'r', encoding='utf-8') as handle:
-            waste = json.load(handle)
     if waste:
         waste_section(lines, waste)
     lines += ['## Reproducing', '',
