@@ -54,8 +54,11 @@ options:
     type: str
   api_retries:
     description:
-      - How many times a call is retried after throttling, a transient service error (HTTP 5xx,
-        C(ServiceUnavailable), C(InternalError), C(LastOperationNotFinished)) or a lost connection.
+      - How many times a call is retried after a transient service error (HTTP 5xx, C(ServiceUnavailable),
+        C(InternalError), C(LastOperationNotFinished)) or a lost connection.
+      - Throttling answers (C(Throttling*), HTTP 429, OSS's 503 C(Please reduce your request rate)) do not count
+        against this number; they are retried until the 120 s bound below, unless O(api_retries=0), which turns off
+        every retry.
       - Retries wait with jittered exponential backoff (0.5 s doubling to at most 8 s) and stop after 120 s in all.
         Signature, permission and validation errors are never retried.
     type: int

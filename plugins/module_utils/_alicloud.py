@@ -250,7 +250,9 @@ class AlicloudConnectionError(AlicloudError):
 def error_from_code(code, message, request_id=None, http_status=None, details=None, retry_after=None):
     """Pick the error class for a service error code and HTTP status."""
     code = code or ''
-    if code in THROTTLING_CODES or code.startswith('Throttling') or http_status == 429:
+    # OSS answers a request rate above the bucket's limit with 503 ServiceUnavailable "Please reduce your request rate".
+    throttled_5xx = http_status == 503 and 'reduce your request rate' in (message or '').lower()
+    if code in THROTTLING_CODES or code.startswith('Throttling') or http_status == 429 or throttled_5xx:
         return AlicloudThrottlingError(code or 'Throttling', message, request_id, http_status, details, retry_after)
     if code in AUTH_CODES or code.startswith('Forbidden') or code.startswith('InvalidAccessKeyId'):
         return AlicloudAuthError(code, message, request_id, http_status, details)
@@ -278,6 +280,11 @@ class RetryPolicy(object):
 
     The n-th delay is drawn from [d/2, d] with d = min(max_delay, base_delay * 2**n) ("equal jitter"): it grows,
     never collapses to zero, and spreads out the forks of a fleet that were throttled together.
+
+    Throttling answers do not use up the attempts (max_attempts - 1 retries after transient errors and lost
+    connections): they say the request is valid and only came too early, so they are retried until the total time
+    bound, as long as retries are allowed at all (max_attempts > 1). A fleet that keeps a rate-limited API busy then
+    slows down instead of failing hosts.
     """
 
     def __init__(self, max_attempts=DEFAULT_RETRIES + 1, base_delay=0.5, max_delay=8.0, total_timeout=120.0,
@@ -312,13 +319,16 @@ class RetryPolicy(object):
         """
         self.attempts = 0
         self.errors = []
+        counted = 0
         started = self._clock()
         while True:
             self.attempts += 1
             try:
                 return func(*args, **kwargs)
             except AlicloudError as exc:
-                if not is_retryable(exc) or self.attempts >= self.max_attempts:
+                if not isinstance(exc, AlicloudThrottlingError):
+                    counted += 1
+                if not is_retryable(exc) or self.max_attempts == 1 or counted >= self.max_attempts:
                     raise
                 wait = self.delay(self.attempts - 1, exc)
                 if self._clock() - started + wait > self.total_timeout:

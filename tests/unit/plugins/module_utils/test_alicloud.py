@@ -242,6 +242,42 @@ def test_stops_at_total_time_bound():
     assert func.calls < 50
 
 
+def test_throttling_does_not_use_up_the_attempts():
+    policy, sleeps = _policy(max_attempts=3)
+    throttled = error_from_code('Throttling.User', 'slow down', http_status=400)
+    busy = error_from_code('ServiceUnavailable', 'busy', http_status=503)
+    func = _Flaky([throttled, busy, throttled, throttled, throttled, busy, throttled])
+    assert policy.run(func) == 'ok'
+    assert func.calls == 8
+    assert len(sleeps) == 7
+
+
+def test_transient_errors_still_stop_at_the_attempt_bound_between_throttles():
+    policy, _sleeps = _policy(max_attempts=3)
+    throttled = error_from_code('Throttling', 'slow down', http_status=503)
+    busy = error_from_code('InternalError', 'oops', http_status=500)
+    func = _Flaky([busy, throttled, busy, throttled, busy, busy])
+    with pytest.raises(AlicloudServiceError):
+        policy.run(func)
+    assert func.calls == 5
+
+
+def test_throttling_is_not_retried_when_retries_are_off():
+    policy, sleeps = _policy(max_attempts=1)
+    func = _Flaky([error_from_code('Throttling.User', 'slow down', http_status=400)])
+    with pytest.raises(AlicloudThrottlingError):
+        policy.run(func)
+    assert func.calls == 1 and sleeps == []
+
+
+def test_oss_request_rate_503_is_throttling():
+    error = error_from_code('ServiceUnavailable', 'Please reduce your request rate.', http_status=503)
+    assert isinstance(error, AlicloudThrottlingError)
+    assert error.code == 'ServiceUnavailable'
+    other = error_from_code('ServiceUnavailable', 'Service is temporarily unavailable, please try again later.', http_status=503)
+    assert isinstance(other, AlicloudServiceError) and not isinstance(other, AlicloudThrottlingError)
+
+
 def test_delays_grow_to_the_cap_and_are_jittered():
     low = _policy(max_attempts=10, rand=lambda: 0.0)[0]
     high = _policy(max_attempts=10, rand=lambda: 1.0)[0]
