@@ -53,7 +53,7 @@ def _figure(lines, docs, name, alt, section):
 
 
 def _total_duration(results):
-    seconds = sum(results[k].get('duration', 0) for k in ('fleet', 'module', 'wait', 'throttle') if k in results)
+    seconds = sum(results[k].get('duration', 0) for k in ('fleet', 'module', 'wait', 'throttle', 'throttle-binding') if k in results)
     return 'the last full run took %.0f minutes on this machine' % (seconds / 60.0) if seconds else 'an hour or more on 2 CPUs'
 
 
@@ -207,7 +207,7 @@ def plot_throttle(throttle, path):
         ax.set_ylim(0, max(w for _t, _r, w, _a in timeline) * 1.2 + 1)
     ax.set_xlabel('seconds since the start of the run')
     ax.set_ylabel('cumulative writes')
-    ax.set_title('Throttled converge of %d domains' % (throttle.get('domains') or throttle['hosts'] - 1))
+    ax.set_title('Throttled converge of %d domains, cap %d writes/s' % (throttle.get('domains') or throttle['hosts'] - 1, throttle['cap']))
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -243,7 +243,18 @@ def targets(results):
         rows.append(('Throttled: zero failures', '%d failed hosts' % throttle['failed_hosts'], throttle['failed_hosts'] == 0))
         rate = throttle.get('achieved_rate') or 0
         rows.append(('Throttled: achieved write rate >= 80%% of the cap (%d/s)' % throttle['cap'],
-                     '%.2f writes/s = %.0f%% of the cap' % (rate, 100.0 * rate / throttle['cap']), rate >= 0.8 * throttle['cap']))
+                     '%.2f writes/s = %.0f%% of the cap (%d of %d write attempts throttled)' % (
+                         rate, 100.0 * rate / throttle['cap'], throttle['rejected_writes'], throttle['attempted_writes']),
+                     rate >= 0.8 * throttle['cap']))
+    binding = results.get('throttle-binding')
+    if binding:
+        rate = binding.get('achieved_rate') or 0
+        rows.append(('  same, with a cap that binds (%d/s): zero failures' % binding['cap'], '%d failed hosts' % binding['failed_hosts'],
+                     binding['failed_hosts'] == 0))
+        rows.append(('  same, with a cap that binds (%d/s): achieved write rate >= 80%% of the cap' % binding['cap'],
+                     '%.2f writes/s = %.0f%% of the cap (%d of %d write attempts throttled)' % (
+                         rate, 100.0 * rate / binding['cap'], binding['rejected_writes'], binding['attempted_writes']),
+                     rate >= 0.8 * binding['cap']))
     return rows
 
 
@@ -358,19 +369,22 @@ def write_rate(timeline, accepted):
     return accepted / span if span > 0 else None
 
 
-def throttle_section(lines, throttle, docs, fleet=None):
+def throttle_section(lines, throttle, docs, fleet=None, binding=None):
     lines += ['## 4. Throttled throughput', '',
               'A fresh converge of %d domains (forks %d) while the emulator throttles writes to %d per second (%s), with '
               'the usual latency. Throttled calls are answered `Throttling` and retried by the collection\'s retry policy.%s'
               % (throttle.get('domains') or throttle['hosts'] - 1, throttle.get('forks', 20), throttle['cap'], throttle['cap_applies_to'],
                  _load(throttle)), '',
-              '| failed hosts | wall (s) | writes accepted | write attempts (throttled included) | writes from first to last (s) '
-              '| achieved rate (writes/s) | of the cap | peak attempt rate over 2 s | end state |', '|---|---|---|---|---|---|---|---|---|',
-              '| %d | %.1f | %d | %d | %s | %s | %s | %.1f | %s |' % (
-                  throttle['failed_hosts'], throttle['wall'], throttle['accepted_writes'], throttle['attempted_writes'],
-                  _fmt(throttle['write_span'], 1), _fmt(throttle['achieved_rate']),
-                  '%.0f%%' % (100.0 * (throttle['achieved_rate'] or 0) / throttle['cap']), throttle['peak_attempt_rate_2s'],
-                  'as expected' if not throttle['problems'] else '%d problems' % len(throttle['problems'])), '']
+              '| cap (writes/s) | failed hosts | wall (s) | writes accepted | write attempts (throttled included) '
+              '| writes from first to last (s) | achieved rate (writes/s) | of the cap | peak attempt rate over 2 s | end state |',
+              '|---|---|---|---|---|---|---|---|---|---|']
+    for run in [throttle] + ([binding] if binding else []):
+        lines.append('| %d | %d | %.1f | %d | %d | %s | %s | %s | %.1f | %s |' % (
+            run['cap'], run['failed_hosts'], run['wall'], run['accepted_writes'], run['attempted_writes'],
+            _fmt(run['write_span'], 1), _fmt(run['achieved_rate']),
+            '%.0f%%' % (100.0 * (run['achieved_rate'] or 0) / run['cap']), run['peak_attempt_rate_2s'],
+            'as expected' if not run['problems'] else '%d problems' % len(run['problems'])))
+    lines.append('')
     domains = throttle.get('domains') or throttle['hosts'] - 1      # the fleet's hosts and the summary play's localhost
     reference = (fleet or {}).get('sizes', {}).get(str(domains))
     if reference and reference['first'].get('timeline'):
@@ -378,11 +392,18 @@ def throttle_section(lines, throttle, docs, fleet=None):
         if rate:
             lines += ['For comparison, the first converge of the same fleet without any cap (section 1) wrote %.2f writes per '
                       'second between its first and its last write: %s.' % (
-                          rate, 'the cap is above what this controller produces, so the achieved rate measures Ansible, not '
-                                'the retry policy' if rate < throttle['cap'] else 'the cap binds'), '']
+                          rate, 'a cap of %d per second is above what this controller produces, so with that cap the achieved '
+                                'rate measures Ansible on %s CPUs, not the retry policy' % (throttle['cap'], os.cpu_count())
+                          if rate < throttle['cap'] else 'the cap binds'), '']
+    if binding:
+        lines += ['The second row caps writes at %d per second, below that uncapped rate, so the cap binds: the achieved rate '
+                  'against the cap shows how much throughput the jittered back-off of throttled calls gives away. Measured by: '
+                  '`%s`.' % (binding['cap'], _command(binding)), '']
     if throttle.get('note'):
         lines += [throttle['note'], '']
     _figure(lines, docs, 'bench-throttle.png', 'Cumulative writes during the throttled converge', throttle)
+    if binding:
+        _figure(lines, docs, 'bench-throttle-binding.png', 'Cumulative writes during the converge with a binding cap', binding)
 
 
 KEY_LABELS = {'wall': 'wall (s)', 'cpu': 'CPU (s)', 'reads_per_domain': 'API reads per domain', 'task': 'task (s)',
@@ -410,11 +431,18 @@ def waste_section(lines, waste):
 def render(results, docs):
     os.makedirs(docs, exist_ok=True)
     machine = results.get('machine', {})
+    sections = [k for k in ('fleet', 'module', 'wait', 'throttle', 'throttle-binding') if k in results]
+    commits = {}
+    for name in sections:
+        commits.setdefault(results[name].get('commit') or machine.get('git', '?'), []).append(
+            '%s (%s)' % (name, results[name].get('measured', '?')))
+    when = '; '.join('commit %s: %s' % (commit, ', '.join(names)) for commit, names in commits.items())
     lines = ['# Benchmarks', '',
              'Measured by `make bench` (`.venv/bin/python tests/bench/run_bench.py`) against the emulator, on %s CPUs, '
-             'Python %s, %s, commit %s, %s. These are measurements, not timed tests: nothing asserts a speed. The numbers '
-             'move with the machine and its load; each section gives the load average while it ran, and every ratio compares '
-             'runs made minutes apart on the same machine.' % tuple(machine.get(k, '?') for k in ('cpus', 'python', 'ansible', 'git', 'date')),
+             'Python %s, %s. Sections and when they were measured: %s. These are measurements, not timed tests: nothing '
+             'asserts a speed. The numbers move with the machine and its load; each section gives the load average while it '
+             'ran, and every ratio compares runs made minutes apart on the same machine.'
+             % (machine.get('cpus', '?'), machine.get('python', '?'), machine.get('ansible', '?'), when or 'none yet'),
              '']
     rows = targets(results)
     if rows:
@@ -433,7 +461,9 @@ def render(results, docs):
         wait_section(lines, results['wait'], docs)
     if 'throttle' in results:
         plot_throttle(results['throttle'], os.path.join(docs, 'bench-throttle.png'))
-        throttle_section(lines, results['throttle'], docs, results.get('fleet'))
+        if 'throttle-binding' in results:
+            plot_throttle(results['throttle-binding'], os.path.join(docs, 'bench-throttle-binding.png'))
+        throttle_section(lines, results['throttle'], docs, results.get('fleet'), results.get('throttle-binding'))
     waste = results.get('waste')
     if waste:
         waste_section(lines, waste)

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The benchmarks of alicloud_oss.domains (make bench). Records numbers; asserts nothing about speed.
 
-    .venv/bin/python tests/bench/run_bench.py [--only fleet,module,wait,throttle] [--sizes 10,50,200]
+    .venv/bin/python tests/bench/run_bench.py [--only fleet,module,wait,throttle,throttle-binding] [--sizes 10,50,200]
                                               [--work-dir .bench] [--port 18121 --dns-port 15421] [--no-docs]
 
 Sections (each also runs alone with --only):
@@ -13,6 +13,9 @@ Sections (each also runs alone with --only):
   wait      how long after a record appears on BIND wait_for_dns returns (20 trials), and the same question through a
             caching resolver (unbound) that holds the negative answer.
   throttle  a 200-domain converge with writes capped at 10 per second by the emulator.
+  throttle-binding
+            the same with a cap below what the controller writes uncapped (--binding-cap, 2 per second by default), so
+            that the cap binds and the achieved rate measures the retry policy.
 Every API call goes to our own emulator copy with 30 ms +- 10 ms of injected latency. Results are kept in
 <work-dir>/results.json (sections are merged, so --only re-measures one section) and rendered into docs/benchmarks.md
 with PNG plots docs/bench-*.png (--render-only re-renders from the results file).
@@ -555,11 +558,10 @@ def emulator_has_global_write_cap():
         return "'writes'" in handle.read()
 
 
-def bench_throttle(ctx):
+def throttled_converge(ctx, cap, label, prefix):
     count = ctx.args.throttle_size
-    cap = ctx.args.throttle_cap
     playbook = fleet_playbook(ctx)
-    plan, inventory = prepare_fleet(ctx, count, prefix='t')
+    plan, inventory = prepare_fleet(ctx, count, prefix=prefix)
     if emulator_has_global_write_cap():
         throttle = {'writes': cap}
         how = 'all writes together'
@@ -567,7 +569,7 @@ def bench_throttle(ctx):
         throttle = dict((a, cap) for a in WRITE_ACTIONS)
         how = 'each write action separately (the emulator has no cap across actions)'
     ctx.emu.faults(throttle_rps=throttle)
-    _run, entry = measured_run(ctx, 'throttle%d' % count, playbook, inventory, ctx.args.forks, sample=True,
+    _run, entry = measured_run(ctx, '%s%d' % (label, count), playbook, inventory, ctx.args.forks, sample=True,
                                timeout=max(900, count * 20))
     entry['problems'] = benchlib.check_fleet(ctx.emu, plan)[:20]
     timeline = entry['timeline']
@@ -587,14 +589,25 @@ def bench_throttle(ctx):
                   'write_span': round(span, 2) if span else None,
                   'achieved_rate': round(accepted / span, 2) if span else None, 'peak_attempt_rate_2s': round(peak, 2),
                   'write_samples': len(write_times)})
-    log('throttle: %d failed hosts, %d accepted / %d attempted writes over %.1fs = %.2f/s (cap %d, %s)' % (
-        entry['failed_hosts'], accepted, entry['attempted_writes'], span or 0, entry['achieved_rate'] or 0, cap, how))
+    log('%s: %d failed hosts, %d accepted / %d attempted writes over %.1fs = %.2f/s (cap %d, %s)' % (
+        label, entry['failed_hosts'], accepted, entry['attempted_writes'], span or 0, entry['achieved_rate'] or 0, cap, how))
     ctx.emu.clear_faults()
     return entry
 
 
+def bench_throttle(ctx):
+    return throttled_converge(ctx, ctx.args.throttle_cap, 'throttle', 't')
+
+
+def bench_throttle_binding(ctx):
+    """The same converge with a cap below the write rate this controller reaches uncapped, so that the cap binds and
+    the achieved rate measures the retry policy rather than the controller."""
+    return throttled_converge(ctx, ctx.args.binding_cap, 'throttle-binding', 'b')
+
+
 # ---------------------------------------------------------------------------------------------------------- main
-SECTIONS = {'fleet': bench_fleet, 'module': bench_module, 'wait': bench_wait, 'throttle': bench_throttle}
+SECTIONS = {'fleet': bench_fleet, 'module': bench_module, 'wait': bench_wait, 'throttle': bench_throttle,
+            'throttle-binding': bench_throttle_binding}
 
 
 def machine():
@@ -608,7 +621,7 @@ def machine():
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--only', default='fleet,module,wait,throttle', help='comma-separated sections')
+    parser.add_argument('--only', default='fleet,module,wait,throttle,throttle-binding', help='comma-separated sections')
     parser.add_argument('--sizes', default='10,50,200', help='fleet sizes (default 10,50,200)')
     parser.add_argument('--forks', type=int, default=20)
     parser.add_argument('--no-floor', action='store_true', help='fleet: skip the floor runs (for before/after comparisons)')
@@ -622,6 +635,8 @@ def parse_args(argv=None):
     parser.add_argument('--late-trials', type=int, default=5, help='extra trials where the record appears 20-30 s late')
     parser.add_argument('--throttle-size', type=int, default=200)
     parser.add_argument('--throttle-cap', type=int, default=10)
+    parser.add_argument('--binding-cap', type=int, default=2,
+                        help='throttle-binding: writes per second, below the uncapped write rate of the controller')
     parser.add_argument('--patch', action='append', default=[],
                         help='apply this patch (paths relative to the collection root) to the copied tree first: before/after '
                              'measurements of a proposed change')
@@ -657,6 +672,10 @@ def main(argv=None):
             for patch in args.patch:
                 benchlib.apply_patch(tree, patch)
             ctx.ans = benchlib.Ansible(ctx.work, tree, ctx.emu)
+            # Sections measured by an earlier run keep the commit they were measured at.
+            for name in SECTIONS:
+                if name in results and 'commit' not in results[name]:
+                    results[name]['commit'] = results.get('machine', {}).get('git', '?')
             results['machine'] = machine()
             results['machine']['patches'] = [os.path.basename(p) for p in args.patch]
             command = args.command or ' '.join(['.venv/bin/python tests/bench/run_bench.py'] + (argv if argv is not None else sys.argv[1:]))
@@ -669,6 +688,7 @@ def main(argv=None):
                 results[section]['command'] = command
                 results[section]['measured'] = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
                 results[section]['duration'] = round(time.time() - began, 1)
+                results[section]['commit'] = results['machine']['git']
                 with open(results_path, 'w', encoding='utf-8') as handle:
                     json.dump(results, handle, indent=1)
         finally:
