@@ -42,8 +42,6 @@ import benchlib
 from benchlib import log, median
 
 LATENCY = {'latency_ms': 20, 'jitter_ms': 20}       # uniform 20..40 ms: 30 ms +- 10 on every API call
-WRITE_ACTIONS = ('PutCname', 'DeleteCname', 'CreateCnameToken', 'AddDomainRecord', 'UpdateDomainRecord', 'DeleteDomainRecord',
-                 'DeleteSubDomainRecords', 'SetDomainRecordStatus')
 DOCS = os.path.join(benchlib.REPO, 'docs')
 
 
@@ -552,22 +550,12 @@ def bench_wait(ctx):
 
 
 # ---------------------------------------------------------------------------------------------------------- throttle
-def emulator_has_global_write_cap():
-    path = os.path.join(benchlib.REPO, 'tests', 'emulator', 'faults.py')
-    with open(path, 'r', encoding='utf-8') as handle:
-        return "'writes'" in handle.read()
-
-
 def throttled_converge(ctx, cap, label, prefix):
     count = ctx.args.throttle_size
     playbook = fleet_playbook(ctx)
     plan, inventory = prepare_fleet(ctx, count, prefix=prefix)
-    if emulator_has_global_write_cap():
-        throttle = {'writes': cap}
-        how = 'all writes together'
-    else:
-        throttle = dict((a, cap) for a in WRITE_ACTIONS)
-        how = 'each write action separately (the emulator has no cap across actions)'
+    throttle = {'writes': cap}      # one limit shared by every write action
+    how = 'all writes together'
     ctx.emu.faults(throttle_rps=throttle)
     _run, entry = measured_run(ctx, '%s%d' % (label, count), playbook, inventory, ctx.args.forks, sample=True,
                                timeout=max(900, count * 20))

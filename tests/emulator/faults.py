@@ -12,6 +12,8 @@ import random
 import threading
 import time
 
+# In throttle_rps: one limit shared by every write action (PutCname, AddDomainRecord, ...), on top of per-action limits.
+WRITES_KEY = 'writes'
 DEFAULTS = {
     'latency_ms': 0, 'jitter_ms': 0, 'error_rate': {'*': 0.0}, 'throttle_rps': {},
     'drop_before_write': 0.0, 'drop_after_write': 0.0, 'last_operation_not_finished': 0.0, 'seed': None,
@@ -80,19 +82,28 @@ class Faults:
             extra = self.rng.uniform(0, jitter) if jitter else 0
         return (latency + extra) / 1000.0
 
-    def throttled(self, action):
+    def throttled(self, action, write=False):
+        """Refuse this call? The limit of its action (or "*"), and for a write also the limit "writes" that all write
+        actions share; a call refused by either limit takes no place in any window."""
         with self.lock:
             limits = self.config['throttle_rps']
+            checks = []
             rps = limits.get(action, limits.get('*'))
-            if rps is None:
-                return False
+            if rps is not None:
+                checks.append((action, rps))
+            if write and WRITES_KEY in limits:
+                checks.append((' all writes', limits[WRITES_KEY]))
             now = time.monotonic()
-            window = self.windows.setdefault(action, collections.deque())
-            while window and now - window[0] >= 1.0:
-                window.popleft()
-            if len(window) >= rps:
-                return True
-            window.append(now)
+            windows = []
+            for key, rps in checks:
+                window = self.windows.setdefault(key, collections.deque())
+                while window and now - window[0] >= 1.0:
+                    window.popleft()
+                if len(window) >= rps:
+                    return True
+                windows.append(window)
+            for window in windows:
+                window.append(now)
             return False
 
     def injected_error(self, action):

@@ -112,7 +112,7 @@ class Emulator:
                 time.sleep(delay)
             if early is not None:
                 return early
-            if self.faults.throttled(call.action):
+            if self.faults.throttled(call.action, call.write):
                 return api.injected(call, 'Throttling')
             code = self.faults.injected_error(call.action)
             if code:

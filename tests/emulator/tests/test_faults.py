@@ -70,6 +70,37 @@ def test_throttle_alidns(emu):
     assert client.describe_domain_info(m.DescribeDomainInfoRequest(domain_name='example.com')).status_code == 200  # per action
 
 
+def test_throttle_all_writes_together(emu):
+    """throttle_rps "writes": one limit shared by every write action, across OSS and Alidns; reads are not limited."""
+    emu.ok('PUT', 'faults', {'throttle_rps': {'writes': 2}})
+    client = emu.alidns()
+    bucket = emu.bucket('demo-assets')
+    outcomes = []
+    started = time.monotonic()
+    for i in range(3):
+        try:
+            client.add_domain_record(m.AddDomainRecordRequest(domain_name='example.com', rr='wcap%d' % i, type='A',
+                                                              value='192.0.2.%d' % (i + 1)))
+            outcomes.append('ok')
+        except Exception as err:  # pylint: disable=broad-except
+            assert (err.code, err.status_code) == ('Throttling.User', 400)
+            outcomes.append('throttled')
+    try:
+        bucket.put_bucket_cname(PutBucketCnameRequest('wcap.example.com'))
+        outcomes.append('ok')
+    except oss2.exceptions.ServerError as err:
+        assert (err.status, err.code) == (503, 'ServiceUnavailable')
+        outcomes.append('throttled')
+    reads = [bucket.list_bucket_cname().status for _i in range(5)]
+    if time.monotonic() - started < 1.0:
+        assert outcomes == ['ok', 'ok', 'throttled', 'throttled'], outcomes
+    assert reads == [200] * 5
+    calls = emu.ok('GET', 'calls')['by_action']
+    assert calls['AddDomainRecord']['writes'] == 3 and calls['PutCname']['writes'] == 1
+    time.sleep(1.05)
+    bucket.put_bucket_cname(PutBucketCnameRequest('wcap.example.com'))
+
+
 def test_throttle_oss(emu):
     emu.ok('PUT', 'faults', {'throttle_rps': {'ListCname': 5}})
     bucket = emu.bucket('demo-assets')
