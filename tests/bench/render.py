@@ -417,14 +417,14 @@ def waste_section(lines, waste):
               'results files).', '']
     for item in waste.get('items', []):
         lines += ['### %s' % item['where'], '', item['what'], '',
-                  'Measured by: `%s` (%d runs before, %d after).' % (item['command'], item.get('before_runs', 0),
-                                                                    item.get('after_runs', 0)), '',
+                  'Measured by: `%s` (%d runs before, %d after).' % (
+                      item['command'], item.get('before_runs', 0), item.get('after_runs', 0)), '',
                   '| measure | before | after | change |', '|---|---|---|---|']
         for row in item['rows']:
             label = ', '.join(KEY_LABELS.get(str(k), str(k)) if i else ('fleet of %s' % k if str(k).isdigit() else str(k))
                               for i, k in enumerate(row['key']))
-            lines.append('| %s | %s | %s | %s |' % (label, _fmt(row['median_before']), _fmt(row['median_after']),
-                                                   'n/a' if row['change'] is None else '%+.1f%%' % row['change']))
+            change = 'n/a' if row['change'] is None else '%+.1f%%' % row['change']
+            lines.append('| %s | %s | %s | %s |' % (label, _fmt(row['median_before']), _fmt(row['median_after']), change))
         lines.append('')
 
 
