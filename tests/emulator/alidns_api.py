@@ -28,6 +28,10 @@ WRITES = ('AddDomainRecord', 'UpdateDomainRecord', 'DeleteDomainRecord', 'SetDom
           'UpdateDomainRecordRemark')
 REQUIRED_SIGNED = ('host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256')
 TTLS = (1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 43200, 86400)
+# Every edition's TTL range ends at 86400 s ("TTL" definition page, https://www.alibabacloud.com/help/doc-detail/29806.htm).
+MAX_TTL = 86400
+# The message real Alidns gave to Terraform (terraform-provider-alicloud issue #2976), apostrophe included.
+LAST_OPERATION = 'You can\u2019t finish this operation because the last operation has not been finished.'
 MULTI_LABEL_SUFFIXES = ('com.cn', 'net.cn', 'org.cn', 'gov.cn', 'edu.cn', 'ac.cn', 'com.hk', 'co.uk', 'org.uk', 'co.jp',
                         'com.au', 'co.nz', 'com.tw', 'com.sg')
 NOT_EXIST = 'The specified domain name does not exist. Refresh the page and try again.'
@@ -45,6 +49,8 @@ class Call:
         self.write = action in WRITES
         self.account = None
         self.zone = None
+        self.scheme = 'unknown'   # acs3, rpc_v2, anonymous or unknown (GET /_emulator/calls, by_signature)
+        self.signer = None        # the account of the access key, known even when the call is refused
 
 
 def _require(params, name):
@@ -92,7 +98,7 @@ class AlidnsApi:
             'Throttling': ApiError('Throttling.User', 'Request was denied due to user flow control.'),
             'ServiceUnavailable': ApiError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503),
             'InternalError': ApiError('InternalError', 'The request processing has failed due to some unknown error, exception or failure.', 500),
-            'LastOperationNotFinished': ApiError('LastOperationNotFinished', 'The last operation is not finished, please try again later.'),
+            'LastOperationNotFinished': ApiError('LastOperationNotFinished', LAST_OPERATION),
         }[code])
 
     @staticmethod
@@ -106,15 +112,17 @@ class AlidnsApi:
         params = dict(req.query)
         if 'x-www-form-urlencoded' in (req.headers.get('Content-Type') or '') and req.body:
             params.update(parse_qsl(req.body.decode('utf-8'), keep_blank_values=True))
-        acs3 = (req.headers.get('Authorization') or '').startswith('ACS3-HMAC-SHA256')
+        auth = req.headers.get('Authorization') or ''
+        acs3 = auth.startswith('ACS3-HMAC-SHA256')
         action = req.headers.get('x-acs-action') if acs3 else params.get('Action')
         call = Call(action or 'Unknown', params)
+        call.scheme = 'acs3' if acs3 else 'rpc_v2' if 'Signature' in params else 'unknown' if auth else 'anonymous'
         try:
             if acs3:
-                call.account = self._acs3(req)
+                call.account = self._acs3(req, call)
                 version = req.headers.get('x-acs-version')
             elif 'Signature' in params:
-                call.account = self._v2(req, params)
+                call.account = self._v2(req, params, call)
                 version = params.get('Version')
             else:
                 raise ApiError('IncompleteSignature', 'The request signature does not conform to Aliyun standards.')
@@ -135,11 +143,12 @@ class AlidnsApi:
             zone, _record = self.emu.state.find_record(call.params.get('RecordId', ''))
         return zone
 
-    def _credentials(self, access_key):
+    def _credentials(self, access_key, call):
         with self.emu.state.lock:
             creds = self.emu.state.credentials(access_key)
         if creds is None:
             raise ApiError('InvalidAccessKeyId', 'Specified access key is not found or invalid.')
+        call.signer = creds['account']
         return creds
 
     def _sts(self, creds, token):
@@ -161,11 +170,11 @@ class AlidnsApi:
                 raise ApiError('SignatureNonceUsed', 'Specified signature nonce was used already.')
             self.nonces[nonce] = now
 
-    def _acs3(self, req):
+    def _acs3(self, req, call):
         fields = signatures.parse_acs3_authorization(req.headers.get('Authorization'))
         if fields is None or not all(h in fields['signed_headers'] for h in REQUIRED_SIGNED):
             raise ApiError('IncompleteSignature', 'The request signature does not conform to Aliyun standards.')
-        creds = self._credentials(fields['access_key'])
+        creds = self._credentials(fields['access_key'], call)
         if signatures.skewed(signatures.parse_iso_date(req.headers.get('x-acs-date') or ''), time.time()):
             raise ApiError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.')
         payload = hashlib.sha256(req.body or b'').hexdigest()
@@ -179,10 +188,10 @@ class AlidnsApi:
         self._nonce(req.headers.get('x-acs-signature-nonce'))
         return creds['account']
 
-    def _v2(self, req, params):
+    def _v2(self, req, params, call):
         for name in ('AccessKeyId', 'Timestamp', 'SignatureNonce'):
             _require(params, name)
-        creds = self._credentials(params['AccessKeyId'])
+        creds = self._credentials(params['AccessKeyId'], call)
         if signatures.skewed(signatures.parse_iso_date(params['Timestamp']), time.time()):
             raise ApiError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.')
         to_sign = signatures.rpc_v2_string_to_sign(req.method, params)
@@ -196,6 +205,13 @@ class AlidnsApi:
     # ------------------------------------------------------------------ dispatch
     def execute(self, call, _req):
         state = self.emu.state
+        pacing = call.write and call.zone
+        if pacing:
+            with state.lock:
+                interval = state.setting('zone_write_interval')
+            admitted, previous = self.emu.faults.admit_zone_write(call.zone, interval)
+            if not admitted:
+                return self.injected(call, 'LastOperationNotFinished')
         try:
             with state.lock:
                 body, changed_zones = getattr(self, '_' + call.action)(call, call.params)
@@ -205,6 +221,8 @@ class AlidnsApi:
             self.emu.push(snapshots)
             return self.ok(body)
         except (ApiError, records.RecordError) as err:
+            if pacing:
+                self.emu.faults.release_zone_write(call.zone, previous)
             return self.error_response(err if isinstance(err, ApiError) else ApiError(err.code, err.message))
 
     # ------------------------------------------------------------------ helpers
@@ -236,10 +254,13 @@ class AlidnsApi:
         rtype = records.normalize_type(_require(params, 'Type'))
         value = records.normalize_value(rtype, _require(params, 'Value'))
         ttl = _int(params, 'TTL', 600)
+        # The TTL range is the edition's: [600, 86400] free and personal, [60, 86400] enterprise standard, [1, 86400]
+        # enterprise ultimate (https://www.alibabacloud.com/help/doc-detail/29806.htm). QuotaExceeded.TTL below it is
+        # seen in third-party clients; above it the same code is ASSUMED.
         if ttl < world.EDITIONS[zone['edition']][1]:
             raise ApiError('QuotaExceeded.TTL', 'The TTL value is less than the minimum value allowed.')
-        if ttl > 86400:
-            raise ApiError('InvalidParameter', 'The specified parameter "TTL" is not valid.')
+        if ttl > MAX_TTL:
+            raise ApiError('QuotaExceeded.TTL', 'The TTL has exceeded the limit of the domain edition.')
         line = params.get('Line') or 'default'
         if line not in records.LINES:
             raise ApiError('InvalidParameter', 'The specified parameter "Line" is not valid.')
@@ -251,15 +272,28 @@ class AlidnsApi:
         return rr, rtype, value, ttl, line, priority
 
     @staticmethod
-    def _check_conflicts(zone, rr, rtype, value, line, exclude=None):
+    def _conflicting(rr, new_type, old_type):
+        """Whether a record of new_type may not join one of old_type at the same RR and line ("DNS record conflict
+        rules", https://help.aliyun.com/en/dns/pubz-dns-record-conflict-rules). Records of one type may repeat (several
+        A, AAAA or CNAME values are answered by weighted round robin), except URL forwarding. A CNAME stands alone but
+        for NS, MX and TXT at the apex; URL forwarding excludes A, AAAA and CNAME. The page's matrix is for @; applying
+        its URL row, and CNAME exclusivity with NS, to other names is ASSUMED."""
+        pair = set((new_type, old_type))
+        if new_type == old_type:
+            return new_type in records.URL_TYPES
+        if pair <= set(records.URL_TYPES):
+            return True
+        if 'CNAME' in pair:
+            other = (pair - set(['CNAME'])).pop()
+            return not (rr == '@' and other in ('NS', 'MX', 'TXT'))
+        return bool(pair & set(records.URL_TYPES)) and bool(pair & set(('A', 'AAAA')))
+
+    @classmethod
+    def _check_conflicts(cls, zone, rr, rtype, value, line, exclude=None):
         same = [r for rid, r in zone['records'].items() if rid != exclude and r['rr'] == rr and r['line'] == line]
         if any(r['type'] == rtype and records.values_equal(rtype, r['value'], value) for r in same):
             raise ApiError('DomainRecordDuplicate', 'The DNS record already exists.')
-        apex_ok = ('MX', 'TXT') if rr == '@' else ()
-        if rtype == 'CNAME':
-            conflict = [r for r in same if r['type'] not in apex_ok]
-        else:
-            conflict = [r for r in same if r['type'] == 'CNAME' and rtype not in apex_ok]
+        conflict = [r for r in same if cls._conflicting(rr, rtype, r['type'])]
         if conflict:
             raise ApiError('DomainRecordConflict', 'The DNS record conflicts with other records.')
         if len([r for r in same if r['type'] == rtype]) >= 90:

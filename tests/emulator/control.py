@@ -7,7 +7,6 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import copy
-import secrets
 import time
 
 import dns.exception
@@ -15,6 +14,7 @@ import dns.name
 
 import dns_backend
 import records
+import settings
 import world
 from faults import FaultConfigError
 from protocol import json_response
@@ -46,6 +46,9 @@ class Control:
             ('POST', 'external/records'): self.external_post,
             ('DELETE', 'external/records'): self.external_delete,
             ('POST', 'sts'): self.sts,
+            ('GET', 'settings'): self.settings_get,
+            ('POST', 'settings'): self.settings_post,
+            ('PUT', 'settings'): self.settings_post,
             ('GET', 'timings'): lambda _b, _q: emu.timings.summary(),
             ('POST', 'timings/reset'): self.timings_reset,
         }
@@ -68,7 +71,7 @@ class Control:
     def health(self, _body, _query):
         if not self.emu.bind.alive():
             raise ControlError(503, 'named is not running')
-        return {'ok': True, 'dns_port': self.emu.bind.port, 'pid': self.emu.pid}
+        return {'ok': True, 'dns_port': self.emu.bind.port, 'sts_port': self.emu.sts_port, 'pid': self.emu.pid}
 
     def calls_reset(self, _body, _query):
         self.emu.calls.reset()
@@ -83,6 +86,7 @@ class Control:
             self.emu.state.data = world.default_world()
             self.emu.publish_all()
             self.emu.state.save()
+        self.emu.write_oidc_token()
         self.emu.calls.reset()
         self.emu.faults.clear()
         return {'ok': True}
@@ -131,21 +135,37 @@ class Control:
             self.emu.state.data = data
             self.emu.bind.apply(contents)
             self.emu.state.save()
+        self.emu.write_oidc_token()
         return {'ok': True}
 
     def sts(self, body, _query):
-        """Issue an STS credential for an account: {"account": "main", "duration_seconds": 3600}."""
+        """Issue an STS credential for an account: {"account": "main", "duration_seconds": 3600} (the life is capped by
+        the credential_lifetime setting, as for every STS key)."""
         with self.emu.state.lock:
             account = body.get('account', 'main')
             if account not in self.emu.state.data['accounts']:
                 raise ControlError(400, 'unknown account %s' % account)
-            access_key = 'STS.NT' + secrets.token_hex(10)
-            entry = {'account': account, 'secret': secrets.token_urlsafe(24), 'token': 'CAIS' + secrets.token_urlsafe(96),
-                     'expire': self.emu.state.now() + float(body.get('duration_seconds', 3600))}
-            self.emu.state.data.setdefault('sts', {})[access_key] = entry
+            access_key, entry = self.emu.state.issue_sts(account, float(body.get('duration_seconds', 3600)), source='control')
             self.emu.state.save()
+            expiration = self.emu.state.expiration_text(entry['expire'])
         return {'AccessKeyId': access_key, 'AccessKeySecret': entry['secret'], 'SecurityToken': entry['token'],
-                'Expiration': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(entry['expire'])), 'account': account}
+                'Expiration': expiration, 'account': account}
+
+    def settings_get(self, _body, query):
+        with self.emu.state.lock:
+            if query.get('describe'):
+                return settings.describe()
+            return settings.current(self.emu.state.data)
+
+    def settings_post(self, body, _query):
+        """Merge {name: value} into the settings (null resets one to its default); unknown names and bad values: 400."""
+        with self.emu.state.lock:
+            try:
+                result = settings.merge(self.emu.state.data, body)
+            except settings.SettingsError as exc:
+                raise ControlError(400, str(exc))
+            self.emu.state.save()
+        return result
 
     # ------------------------------------------------------------------ external DNS
     def _external_zone(self, name):

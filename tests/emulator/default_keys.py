@@ -10,4 +10,7 @@ MAIN_ACCESS_KEY = 'LTAI5tEmuMainKey00000001'
 MAIN_SECRET_KEY = 'EmuMainSecret0000000000000001x'
 OTHER_ACCESS_KEY = 'LTAI5tEmuOtherKey0000001'
 OTHER_SECRET_KEY = 'EmuOtherSecret000000000000001x'
+# Account "legacy": the only default account whose OSS requests may still be signed with V1.
+LEGACY_ACCESS_KEY = 'LTAI5tEmuLegacyKey000001'
+LEGACY_SECRET_KEY = 'EmuLegacySecret00000000000001x'
 DEFAULT_REGION = 'cn-hangzhou'

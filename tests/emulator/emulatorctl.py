@@ -4,7 +4,7 @@
 """Start, stop and inspect the emulator (HTTP server + its own named) in the background.
 
     python tests/emulator/emulatorctl.py start|stop|status|restart [--state-dir .emulator] [--port P]
-                                         [--dns-port P] [--fresh] [--faults JSON|@file]
+                                         [--dns-port P] [--sts-port P] [--fresh] [--faults JSON|@file]
 
 start writes <state-dir>/env (shell export lines); running start twice does not start a second copy.
 """
@@ -24,6 +24,7 @@ import urllib.error
 import urllib.request
 
 import default_keys
+import default_roles
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -59,17 +60,17 @@ def _free(port):
     return True
 
 
-def _pick_port(wanted, previous, avoid=None):
+def _pick_port(wanted, previous, avoid=()):
     if wanted:
         return wanted
-    if previous and previous != avoid and _free(previous):
+    if previous and previous not in avoid and _free(previous):
         return previous
     while True:
         sock = socket.socket()
         sock.bind(('127.0.0.1', 0))
         port = sock.getsockname()[1]
         sock.close()
-        if port != avoid and _free(port):
+        if port not in avoid and _free(port):
             return port
 
 
@@ -112,11 +113,28 @@ def write_env(paths, port, dns_port):
         ('ALICLOUD_REGION', default_keys.DEFAULT_REGION), ('ALICLOUD_OSS_ENDPOINT', url), ('ALICLOUD_ALIDNS_ENDPOINT', url),
         ('EMULATOR_URL', url + '/_emulator'), ('EMULATOR_DNS_SERVER', '127.0.0.1'), ('EMULATOR_DNS_PORT', str(dns_port)),
         ('EMULATOR_OTHER_ACCESS_KEY', default_keys.OTHER_ACCESS_KEY), ('EMULATOR_OTHER_SECRET_KEY', default_keys.OTHER_SECRET_KEY),
+        ('EMULATOR_LEGACY_ACCESS_KEY', default_keys.LEGACY_ACCESS_KEY), ('EMULATOR_LEGACY_SECRET_KEY', default_keys.LEGACY_SECRET_KEY),
     ]
+    lines += _credential_lines(paths, url)
     tmp = paths.env + '.tmp'
     with open(tmp, 'w', encoding='utf-8') as handle:
         handle.write(''.join('export %s=%s\n' % item for item in lines))
     os.replace(tmp, paths.env)
+
+
+def _credential_lines(paths, url):
+    """STS (HTTPS, own port, the emulator's CA), the ECS metadata service (through the main port as HTTP proxy) and
+    the OIDC provider of the default world."""
+    sts_port = paths.read_ports().get('sts_port')
+    if not sts_port:
+        return []
+    return [
+        ('EMULATOR_STS_ENDPOINT', '127.0.0.1:%d' % sts_port), ('EMULATOR_CA_FILE', os.path.join(paths.dir, default_roles.CA_FILE)),
+        ('EMULATOR_ROLE_ARN', default_roles.ROLE_ARN), ('EMULATOR_ECS_ROLE_NAME', default_roles.ECS_ROLE_NAME),
+        ('EMULATOR_IMDS_PROXY', url), ('EMULATOR_OIDC_PROVIDER_ARN', default_roles.OIDC_PROVIDER_ARN),
+        ('EMULATOR_OIDC_ROLE_ARN', default_roles.OIDC_ROLE_ARN),
+        ('EMULATOR_OIDC_TOKEN_FILE', os.path.join(paths.dir, default_roles.OIDC_TOKEN_FILE)),
+    ]
 
 
 def start(args):
@@ -129,9 +147,10 @@ def start(args):
     stop_processes(paths, quiet=True)
     os.makedirs(paths.dir, exist_ok=True)
     port = _pick_port(args.port, ports.get('port'))
-    dns_port = _pick_port(args.dns_port, ports.get('dns_port'), avoid=port)
+    dns_port = _pick_port(args.dns_port, ports.get('dns_port'), avoid=(port,))
+    sts_port = _pick_port(args.sts_port, ports.get('sts_port'), avoid=(port, dns_port))
     command = [sys.executable, os.path.join(HERE, 'server.py'), '--state-dir', paths.dir, '--port', str(port),
-               '--dns-port', str(dns_port)]
+               '--dns-port', str(dns_port), '--sts-port', str(sts_port)]
     if args.fresh:
         command.append('--fresh')
     if args.faults:
@@ -151,10 +170,10 @@ def start(args):
             return 1
         if _health(port):
             with open(paths.ports, 'w', encoding='utf-8') as handle:
-                json.dump({'port': port, 'dns_port': dns_port}, handle)
+                json.dump({'port': port, 'dns_port': dns_port, 'sts_port': sts_port}, handle)
             write_env(paths, port, dns_port)
-            print('emulator running (pid %d) on http://127.0.0.1:%d, DNS on 127.0.0.1:%d; env in %s'
-                  % (proc.pid, port, dns_port, paths.env))
+            print('emulator running (pid %d) on http://127.0.0.1:%d, STS on https://127.0.0.1:%d, DNS on 127.0.0.1:%d; env in %s'
+                  % (proc.pid, port, sts_port, dns_port, paths.env))
             return 0
         time.sleep(0.1)
     sys.stderr.write('emulator did not become healthy within %.0f s; see %s\n' % (args.timeout, paths.log))
@@ -213,6 +232,7 @@ def main(argv=None):
     parser.add_argument('--state-dir', default='.emulator')
     parser.add_argument('--port', type=int, default=0, help='HTTP port (default: the previous one if free, else any free port)')
     parser.add_argument('--dns-port', type=int, default=0, help='DNS port of named (same default)')
+    parser.add_argument('--sts-port', type=int, default=0, help='HTTPS port of STS (same default)')
     parser.add_argument('--fresh', action='store_true', help='discard the saved state and start from the default world')
     parser.add_argument('--faults', help='initial faults: a JSON object, or @file')
     parser.add_argument('--timeout', type=float, default=30.0)

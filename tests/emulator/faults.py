@@ -1,7 +1,8 @@
 # Copyright (c) alicloud_oss.domains contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Fault injection (latency, errors, throttling, dropped connections, LastOperationNotFinished) and call counts."""
+"""Fault injection (latency, errors, throttling, dropped connections, LastOperationNotFinished), the pace of writes
+to one Alidns zone, and call counts."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
@@ -18,6 +19,8 @@ DEFAULTS = {
     'latency_ms': 0, 'jitter_ms': 0, 'error_rate': {'*': 0.0}, 'throttle_rps': {},
     'drop_before_write': 0.0, 'drop_after_write': 0.0, 'last_operation_not_finished': 0.0, 'seed': None,
 }
+# The signature schemes GET /_emulator/calls reports in by_signature.
+SCHEMES = ('oss_v1', 'oss_v4', 'acs3', 'rpc_v2', 'anonymous', 'unknown')
 
 
 class FaultConfigError(ValueError):
@@ -38,6 +41,7 @@ class Faults:
         self.windows = {}
         self.inflight = {}
         self.tickets = 0
+        self.zone_writes = {}   # zone -> monotonic time its last write was accepted
 
     def get(self):
         with self.lock:
@@ -48,6 +52,7 @@ class Faults:
             self.config = copy.deepcopy(DEFAULTS)
             self.rng = random.Random()
             self.windows = {}
+            self.zone_writes = {}
 
     def merge(self, patch):
         if not isinstance(patch, dict):
@@ -140,26 +145,65 @@ class Faults:
         with self.lock:
             return self._chance(self.config['last_operation_not_finished'])
 
+    # ------------------------------------------------------------------ the pace of writes to one zone
+    def admit_zone_write(self, zone, interval):
+        """(admitted, previous): refuse a write that comes within `interval` seconds (the setting zone_write_interval) of
+        the last accepted write to its zone. An admitted write counts from now; give `previous` to release_zone_write if it
+        is then refused."""
+        with self.lock:
+            now = time.monotonic()
+            previous = self.zone_writes.get(zone)
+            if interval and previous is not None and now - previous < interval:
+                return False, previous
+            self.zone_writes[zone] = now
+            return True, previous
+
+    def release_zone_write(self, zone, previous):
+        """A write that was admitted and then refused (invalid, duplicate, ...) started no operation."""
+        with self.lock:
+            if previous is None:
+                self.zone_writes.pop(zone, None)
+            else:
+                self.zone_writes[zone] = previous
+
 
 class Calls:
-    """Calls per action and per account, classified read or write."""
+    """Calls per action and per account, classified read or write; and per signature scheme and account.
+
+    by_signature_total is by_signature since the process started: resets (which every integration target makes)
+    leave it alone, so that a whole test run can be checked for V1-signed requests afterwards.
+    """
 
     def __init__(self):
         self.lock = threading.Lock()
         self.by_account = {}
+        self.by_signature = {}
+        self.by_signature_total = {}
 
-    def record(self, action, account, write):
+    def record(self, action, account, write, scheme=None, signer=None):
+        """Count one API call. `scheme` (one of SCHEMES) also counts it in by_signature, under the account of its
+        access key (`signer`, known even when the call was refused), else "anonymous" for an unsigned call and
+        "unknown" for a key that is not known."""
         with self.lock:
             entry = self.by_account.setdefault(account or 'anonymous', {}).setdefault(action, {'reads': 0, 'writes': 0})
             entry['writes' if write else 'reads'] += 1
+            if scheme is not None:
+                scheme = scheme if scheme in SCHEMES else 'unknown'
+                who = signer or account or ('anonymous' if scheme == 'anonymous' else 'unknown')
+                for counts in (self.by_signature, self.by_signature_total):
+                    per_account = counts.setdefault(scheme, {})
+                    per_account[who] = per_account.get(who, 0) + 1
 
     def reset(self):
         with self.lock:
             self.by_account = {}
+            self.by_signature = {}
 
     def snapshot(self):
         with self.lock:
             by_account = copy.deepcopy(self.by_account)
+            by_signature = copy.deepcopy(self.by_signature)
+            by_signature_total = copy.deepcopy(self.by_signature_total)
         by_action = {}
         for actions in by_account.values():
             for action, entry in actions.items():
@@ -167,4 +211,5 @@ class Calls:
                 total['reads'] += entry['reads']
                 total['writes'] += entry['writes']
         return {'reads': sum(e['reads'] for e in by_action.values()), 'writes': sum(e['writes'] for e in by_action.values()),
-                'by_action': by_action, 'by_account': by_account}
+                'by_action': by_action, 'by_account': by_account, 'by_signature': by_signature,
+                'by_signature_total': by_signature_total}

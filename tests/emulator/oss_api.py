@@ -25,9 +25,17 @@ MAX_TOKENS = 1000
 MAX_CNAMES = 100
 RESERVED = ('aliyuncs.com', 'aliyun.com', 'aliyun-inc.com', 'taobaocdn.com', 'taobao.com')
 _VHOST = re.compile(r'^([a-z0-9][a-z0-9-]{1,61}[a-z0-9])\.oss-([a-z0-9-]+?)(-internal)?\.aliyuncs\.com$')
+# A path-style request to a regional endpoint (oss2 uses path style only for IP endpoints, other clients may not).
+_ENDPOINT = re.compile(r'^oss-([a-z0-9-]+?)(-internal)?\.aliyuncs\.com$')
+# Global endpoints that do not name a region (transfer acceleration): they serve a bucket of any region.
+_REGIONLESS = ('accelerate', 'accelerate-overseas')
 _DOMAIN = re.compile(r'^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$')
 WRITES = ('PutCname', 'DeleteCname', 'CreateCnameToken')
 MALFORMED = 'The XML you provided was not well-formed or did not validate against our published schema.'
+WRONG_ENDPOINT = ('The bucket you are attempting to access must be addressed using the specified endpoint. Please send all '
+                  'future requests to this endpoint.')
+# ASSUMED message: error page 0002-00000080 gives the status (403) and the EC, not the Code or the Message.
+V1_REFUSED = 'The V1 signature is no longer supported for this account; sign the request with V4 (OSS4-HMAC-SHA256).'
 
 
 class OssError(Exception):
@@ -41,7 +49,10 @@ class Call:
         self.action, self.bucket, self.key, self.host, self.write = action, bucket, key, host, write
         self.account = None
         self.zone = None
-        self.endpoint_region = None
+        self.endpoint_region = None   # the region of the endpoint in the Host header (None for an IP or localhost)
+        self.caller_region = None     # the region the request was sent to: the endpoint's, else the V4 scope's
+        self.scheme = 'unknown'       # signature scheme, for the counters: oss_v1, oss_v4, anonymous or unknown
+        self.signer = None            # the account of the access key, known even when the request is refused
 
 
 def _bool(text):
@@ -70,6 +81,26 @@ def _cert_date(ts):
 
 def mainland(region):
     return region.startswith('cn-') and region != 'cn-hongkong'
+
+
+def _region_of_endpoint(region):
+    return None if region in _REGIONLESS else region
+
+
+def signature_scheme(req):
+    """The signature scheme of an OSS request: in the Authorization header, or in the URL (signed URLs)."""
+    auth = req.headers.get('Authorization') or ''
+    if auth.startswith('OSS '):
+        return 'oss_v1'
+    if auth.startswith('OSS4-HMAC-SHA256 '):
+        return 'oss_v4'
+    if auth:
+        return 'unknown'
+    if 'OSSAccessKeyId' in req.params:
+        return 'oss_v1'
+    if 'x-oss-credential' in req.params:
+        return 'oss_v4'
+    return 'anonymous'
 
 
 class OssApi:
@@ -111,10 +142,12 @@ class OssApi:
         match = _VHOST.match(req.host)
         if match:
             bucket, key = match.group(1), req.path[1:]
-            region = match.group(2)
+            region = _region_of_endpoint(match.group(2))
         else:
             parts = req.path[1:].split('/', 1)
-            bucket, key, region = parts[0], parts[1] if len(parts) > 1 else '', None
+            bucket, key = parts[0], parts[1] if len(parts) > 1 else ''
+            endpoint = _ENDPOINT.match(req.host)
+            region = _region_of_endpoint(endpoint.group(1)) if endpoint else None
         has_cname = 'cname' in req.params
         comp = req.params.get('comp')
         action = None
@@ -124,7 +157,8 @@ class OssApi:
             elif req.method == 'POST':
                 action = {'add': 'PutCname', 'delete': 'DeleteCname', 'token': 'CreateCnameToken'}.get(comp)
         call = Call(action or 'Unsupported', bucket, key, req.headers.get('Host', ''), action in WRITES)
-        call.endpoint_region = region
+        call.endpoint_region = call.caller_region = region
+        call.scheme = signature_scheme(req)
         if action is None:
             return call, self.error_response(call, OssError(501, 'NotImplemented', 'The emulator implements only the bucket CNAME operations.'))
         try:
@@ -139,7 +173,8 @@ class OssApi:
         if auth.startswith('OSS '):
             access_key, _sep, provided = auth[4:].partition(':')
             when = signatures.parse_http_date(req.headers.get('x-oss-date') or req.headers.get('Date') or '')
-            creds = self._credentials(access_key)
+            creds = self._credentials(access_key, call)
+            self._v1_allowed(creds)
             self._check_time(when, req.headers.get('Date'))
             to_sign = signatures.oss_v1_string_to_sign(req.method, req.headers, call.bucket, call.key, req.query)
             expected = signatures.oss_v1_signature(creds['secret'], to_sign)
@@ -148,19 +183,27 @@ class OssApi:
             if fields is None:
                 raise OssError(400, 'InvalidArgument', 'Authorization header is invalid.')
             access_key, provided = fields['access_key'], fields['signature']
-            creds = self._credentials(access_key)
+            creds = self._credentials(access_key, call)
             stamp = req.headers.get('x-oss-date') or ''
             self._check_time(signatures.parse_compact_date(stamp), stamp)
             if stamp[:8] != fields['date']:
                 raise OssError(400, 'InvalidArgument', 'Invalid credential date in Authorization header.')
-            bucket = state.data['buckets'].get(call.bucket)
-            if bucket and fields['region'] != bucket['region']:
-                raise OssError(400, 'InvalidArgument', 'Invalid signing region in Authorization header.',
-                               Region=bucket['region'])
+            if call.endpoint_region and fields['region'] != call.endpoint_region:
+                # The endpoint is one region, the signature another (error pages 0002-00000226 and 0002-00000228; the
+                # code, message and EC as the OSS Go SDK v2 issue #29 shows them).
+                raise OssError(400, 'InvalidArgument', 'Invalid signing region in Authorization header.', ec='0002-00000226')
+            # Through an IP or localhost the endpoint names no region: the request goes where the scope says.
+            call.caller_region = call.caller_region or fields['region']
             canonical = signatures.oss_v4_canonical_request(req.method, req.headers, call.bucket, call.key, req.query,
                                                             fields['additional'])
             expected = signatures.oss_v4_signature(creds['secret'], stamp, fields['region'], canonical, fields['product'])
             to_sign = canonical
+        elif not auth and call.scheme in ('oss_v1', 'oss_v4'):
+            creds = self._credentials(req.params.get('OSSAccessKeyId') or req.params.get('x-oss-credential', '').split('/')[0],
+                                      call)
+            if call.scheme == 'oss_v1':
+                self._v1_allowed(creds)
+            raise OssError(501, 'NotImplemented', 'The emulator does not verify signatures in URLs; sign the Authorization header.')
         elif not auth:
             raise OssError(403, 'AccessDenied', 'You have no right to access this bucket: anonymous access is refused.')
         else:
@@ -175,19 +218,31 @@ class OssApi:
                 expire = creds['sts']['expire']
                 now = state.now()
             if req.headers.get('x-oss-security-token') != creds['sts']['token']:
-                raise OssError(403, 'InvalidAccessKeyId', 'The security token you provided is invalid.',
+                # https://www.alibabacloud.com/help/en/oss/support/0002-00000006
+                raise OssError(403, 'InvalidSecurityToken', 'The security token you provided is invalid.', ec='0002-00000006',
                                OSSAccessKeyId=access_key)
             if now >= expire:
-                raise OssError(403, 'SecurityTokenExpired', 'The security token you provided has expired.')
+                # https://alibabacloud.com/help/en/oss/support/0002-00000007
+                raise OssError(403, 'SecurityTokenExpired', 'The security token you provided has expired.', ec='0002-00000007')
         return creds['account']
 
-    def _credentials(self, access_key):
+    def _credentials(self, access_key, call):
         with self.emu.state.lock:
             creds = self.emu.state.credentials(access_key)
+            if creds is not None:
+                creds['legacy'] = bool(self.emu.state.data['accounts'].get(creds['account'], {}).get('legacy'))
         if creds is None:
             raise OssError(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.',
                            OSSAccessKeyId=access_key)
+        call.signer = creds['account']
         return creds
+
+    @staticmethod
+    def _v1_allowed(creds):
+        """Since 2025-03-01 OSS refuses V1 signatures from new accounts (error page 0002-00000080: HTTP 403). Only
+        accounts marked legacy in the world may still use them."""
+        if not creds['legacy']:
+            raise OssError(403, 'AccessDenied', V1_REFUSED, ec='0002-00000080')
 
     @staticmethod
     def _check_time(when, raw):
@@ -204,12 +259,13 @@ class OssApi:
                 bucket = state.data['buckets'].get(call.bucket)
                 if bucket is None:
                     raise OssError(404, 'NoSuchBucket', 'The specified bucket does not exist.', ec='0015-00000101', Bucket=call.bucket)
+                if call.caller_region and call.caller_region != bucket['region']:
+                    # A bucket lives in one region; another region's endpoint answers with the one to use (HTTP 403
+                    # troubleshooting page; body as an Alibaba SLS FAQ quotes it: Bucket and Endpoint, no EC shown).
+                    raise OssError(403, 'AccessDenied', WRONG_ENDPOINT, Bucket=call.bucket,
+                                   Endpoint='oss-%s.aliyuncs.com' % bucket['region'])
                 if bucket['account'] != call.account:
                     raise OssError(403, 'AccessDenied', 'The bucket you access does not belong to you.', ec='0003-00000001')
-                if call.endpoint_region and call.endpoint_region != bucket['region']:
-                    raise OssError(403, 'AccessDenied', 'The bucket you are attempting to access must be addressed using the '
-                                   'specified endpoint. Please send all future requests to this endpoint.',
-                                   Bucket=call.bucket, Endpoint='oss-%s.aliyuncs.com' % bucket['region'])
                 handler = getattr(self, '_' + call.action)
                 response = handler(call, req, bucket)
                 if call.write:
@@ -270,7 +326,8 @@ class OssApi:
             if self._listed(domain, policy['risky']):
                 raise OssError(403, 'CnameIsRisk', 'The domain name is classed as high-risk.')
             if self._listed(domain, policy['denied']):
-                raise OssError(403, 'CnameDenied', 'The domain name is in use and cannot be bound.')
+                # The message of the HTTP 403 troubleshooting page: the domain is bound to a bucket of another user.
+                raise OssError(403, 'CnameDenied', 'The cname belongs to another user')
             if self._listed(domain, policy['image_processing']):
                 raise OssError(409, 'CnameAlreadyExists', 'The domain name is used by image processing.', CnameType='CNAME_IMG')
         return domain

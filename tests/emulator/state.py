@@ -7,8 +7,12 @@ every change by a writer thread, and once more on stop.
 Layout of `data`:
   clock_offset            seconds added to real time to get the emulator's "now"
   seq                     last number handed out (record ids, certificate ids)
-  accounts[name]          {uid, keys: {ak: secret}, certificates: {cert_id: {...}}}
-  sts[ak]                 {account, secret, token, expire}
+  accounts[name]          {uid, keys: {ak: secret}, certificates: {cert_id: {...}},
+                           roles: {name: {role_id, arn, max_session_duration, trusted_accounts, trusted_oidc_providers}},
+                           oidc_providers: {name: {arn, token, issuer, subject, client_ids, issued, expire}}}
+  sts[ak]                 {account, secret, token, issued, expire[, source, role_arn, session_name, policy]}
+  ecs_instance            {account, instance_id, region, role, http_tokens, credentials: ak of the role's current key}
+  settings                {name: value}: behaviour settings (settings.py), defaults omitted
   buckets[name]           {account, region, created, cnames: {domain: binding}, tokens: {domain: {token, expire}}}
   zones[name]             {account, domain_id, edition, created, dns_servers, records: {record_id: record}}
   external[zone]          [{name, type, value, ttl}]
@@ -19,11 +23,18 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import json
+import math
 import os
+import secrets
+import string
 import threading
 import time
 
+import settings
+
 RECORD_ID_BASE = 17606201171800000
+STS_KEEP_EXPIRED = 86400  # an expired STS key stays known (and is refused as expired, not as unknown) this long
+STS_MAX_KEYS = 5000  # beyond this, the longest-expired keys are forgotten first
 WRITE_DELAY = 0.05  # seconds: changes are written at most this late (and always on a clean stop)
 
 
@@ -95,6 +106,49 @@ class State:
 
     def new_record_id(self):
         return str(RECORD_ID_BASE + self.next_seq())
+
+    def setting(self, name):
+        return settings.get(self.data, name)
+
+    # ------------------------------------------------------------------ temporary (STS) credentials
+    def issue_sts(self, account, duration, **details):
+        """Issue an STS key of an account (the caller holds the lock): (access_key, entry).
+
+        Its life is `duration` seconds capped by the credential_lifetime setting; details (source, role_arn, ...)
+        are kept with it for /_emulator/state."""
+        now = self.now()
+        self._prune_sts(now)
+        alphabet = string.ascii_letters + string.digits
+        access_key = 'STS.N' + ''.join(secrets.choice(alphabet) for _ in range(20))
+        life = min(float(duration), float(self.setting('credential_lifetime')))
+        # Expiration is reported in whole seconds: end the key's life on the second reported, so that the client and
+        # the emulator agree on the instant it expires.
+        offset = self.data.get('clock_offset', 0)
+        expire = math.floor(now - offset + life) + offset
+        entry = {'account': account, 'secret': ''.join(secrets.choice(alphabet) for _ in range(44)),
+                 'token': 'CAIS' + secrets.token_urlsafe(120), 'issued': now, 'expire': expire}
+        entry.update(details)
+        self.data.setdefault('sts', {})[access_key] = entry
+        return access_key, entry
+
+    def _prune_sts(self, now):
+        keys = self.data.get('sts', {})
+        for access_key in [k for k, e in keys.items() if e['expire'] + STS_KEEP_EXPIRED < now]:
+            del keys[access_key]
+        if len(keys) >= STS_MAX_KEYS:
+            for access_key in sorted(keys, key=lambda k: keys[k]['expire'])[:len(keys) - STS_MAX_KEYS + 1]:
+                del keys[access_key]
+
+    def client_time(self, emulator_time):
+        """An emulator-clock time as the client's clock reads it (clock offset removed).
+
+        Expiration times go to clients in their own clock, so that an SDK that refreshes a credential before its
+        Expiration does so before the emulator (whose clock may be advanced) considers it expired."""
+        return emulator_time - self.data.get('clock_offset', 0)
+
+    def expiration_text(self, emulator_time):
+        """ISO 8601 UTC, whole seconds rounded down, as STS and the ECS metadata service write it."""
+        return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(int(self.client_time(emulator_time))))
 
     # ------------------------------------------------------------------ look-ups
     def credentials(self, access_key):

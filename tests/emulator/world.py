@@ -6,13 +6,18 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import base64
+import json
+import re
 import secrets
 import time
 import uuid
 
 import certs
+import default_roles
 import records
-from default_keys import MAIN_ACCESS_KEY, MAIN_SECRET_KEY, OTHER_ACCESS_KEY, OTHER_SECRET_KEY
+from default_keys import (LEGACY_ACCESS_KEY, LEGACY_SECRET_KEY, MAIN_ACCESS_KEY, MAIN_SECRET_KEY, OTHER_ACCESS_KEY,
+                          OTHER_SECRET_KEY)
 
 # VersionCode -> (VersionName, MinTtl)
 EDITIONS = {
@@ -39,15 +44,27 @@ DEFAULT_SEED = {
                 ]},
                 'example.net': {'edition': 'mianfei'},
             },
+            # RAM identities for the credential sources (STS AssumeRole, AssumeRoleWithOIDC, ECS instance role).
+            'roles': {default_roles.ROLE_NAME: {'max_session_duration': 43200,
+                                                'trusted_oidc_providers': [default_roles.OIDC_PROVIDER_NAME]},
+                      default_roles.ECS_ROLE_NAME: {}},
+            'oidc_providers': {default_roles.OIDC_PROVIDER_NAME: {}},
         },
         'other': {
             'uid': '1876543210987654', 'access_key': OTHER_ACCESS_KEY, 'secret_key': OTHER_SECRET_KEY,
             'certificates': {'20000001-cn-hangzhou': {'type': 'CAS', 'names': ['old.example.com']}},
             'buckets': {'legacy-site': {'region': 'cn-hangzhou', 'cnames': ['old.example.com']}},
         },
+        # An account from before 2025-03-01: OSS still accepts its V1 signatures (every other account gets
+        # 403 with EC 0002-00000080), so the collection's V1 option has something to work against.
+        'legacy': {
+            'uid': '1555555555555555', 'access_key': LEGACY_ACCESS_KEY, 'secret_key': LEGACY_SECRET_KEY, 'legacy': True,
+            'buckets': {'legacy-assets': {'region': 'cn-hangzhou'}},
+        },
     },
     'external': {'example.org': []},
     'domain_policy': {'icp_filed': ['example.com', 'example.net', 'example.org']},
+    'ecs_instance': {'account': 'main', 'role': default_roles.ECS_ROLE_NAME},
 }
 
 
@@ -108,6 +125,8 @@ def _seed_account(data, name, spec, now):
     account = data['accounts'].setdefault(name, {'uid': uid, 'keys': {}, 'certificates': {}})
     if spec.get('uid'):
         account['uid'] = str(spec['uid'])
+    if 'legacy' in spec:
+        account['legacy'] = bool(spec['legacy'])
     if spec.get('access_key'):
         account['keys'][spec['access_key']] = spec.get('secret_key') or secrets.token_urlsafe(22)[:30]
     for cert_id, cert in spec.get('certificates', {}).items():
@@ -153,6 +172,87 @@ def _seed_account(data, name, spec, now):
                                               spec_binding.get('status', 'Enabled'))
         for domain, token in bucket.get('tokens', {}).items():
             entry['tokens'][domain.lower()] = {'token': token['token'], 'expire': token['expire']}
+    for role_name, role in spec.get('roles', {}).items():
+        _seed_role(account, role_name, role or {}, now)
+    for provider_name, provider in spec.get('oidc_providers', {}).items():
+        _seed_oidc_provider(account, provider_name, provider or {}, now)
+
+
+# ---------------------------------------------------------------------------------------------- RAM identities
+
+ROLE_NAME_RE = re.compile(r'^[A-Za-z0-9.-]{1,64}$')  # RAM CreateRole: letters, digits, '.' and '-', up to 64
+MAX_SESSION_DURATION = (3600, 43200)  # RAM CreateRole MaxSessionDuration range; default 3600
+
+
+def _seed_role(account, name, spec, now):
+    if not ROLE_NAME_RE.match(name):
+        raise SeedError('invalid role name %r (letters, digits, "." and "-", up to 64)' % name)
+    roles = account.setdefault('roles', {})
+    existing = [n for n in roles if n.lower() == name.lower()]
+    role = roles.setdefault(existing[0] if existing else name, {
+        'role_id': '3' + ''.join(secrets.choice('0123456789') for _ in range(16)), 'created': now,
+        'arn': 'acs:ram::%s:role/%s' % (account['uid'], name.lower()), 'max_session_duration': 3600,
+        'trusted_accounts': [], 'trusted_oidc_providers': []})
+    if 'max_session_duration' in spec:
+        value = spec['max_session_duration']
+        if isinstance(value, bool) or not isinstance(value, int) or not MAX_SESSION_DURATION[0] <= value <= MAX_SESSION_DURATION[1]:
+            raise SeedError('role %s: max_session_duration must be an integer in [%d, %d]' % ((name,) + MAX_SESSION_DURATION))
+        role['max_session_duration'] = value
+    # Who may assume it: keys (and STS credentials derived from them) of the role's own account always; the accounts
+    # listed (names or uids) too; and, through AssumeRoleWithOIDC, the listed OIDC providers of the role's account.
+    for key in ('trusted_accounts', 'trusted_oidc_providers'):
+        if key in spec:
+            if not isinstance(spec[key], list) or not all(isinstance(v, str) for v in spec[key]):
+                raise SeedError('role %s: %s must be a list of names' % (name, key))
+            role[key] = list(spec[key])
+
+
+def _jwt_part(document):
+    return base64.urlsafe_b64encode(json.dumps(document, separators=(',', ':')).encode('utf-8')).rstrip(b'=').decode('ascii')
+
+
+def _seed_oidc_provider(account, name, spec, now):
+    if not ROLE_NAME_RE.match(name):
+        raise SeedError('invalid OIDC provider name %r' % name)
+    providers = account.setdefault('oidc_providers', {})
+    provider = providers.setdefault(name, {'arn': 'acs:ram::%s:oidc-provider/%s' % (account['uid'], name), 'created': now})
+    issuer = spec.get('issuer') or provider.get('issuer') or 'https://oidc.emulator.invalid/%s' % name
+    subject = spec.get('subject') or provider.get('subject') or 'system:serviceaccount:default:domains'
+    client_ids = spec.get('client_ids') or provider.get('client_ids') or ['sts.aliyuncs.com']
+    token = spec.get('token')
+    issued, expire = spec.get('issued'), spec.get('expire')
+    if token is None and 'token' in provider and not any(k in spec for k in ('issuer', 'subject', 'client_ids')):
+        token, issued, expire = provider['token'], provider['issued'], provider['expire']
+    if token is None:
+        # Shaped like a service-account JWT (three base64url parts) so that clients that inspect it see one; the
+        # emulator checks it by equality, not by signature.
+        issued, expire = int(now), int(now) + 10 * 365 * 86400
+        claims = {'iss': issuer, 'sub': subject, 'aud': client_ids, 'iat': issued, 'exp': expire}
+        token = '.'.join([_jwt_part({'alg': 'RS256', 'kid': 'emulator', 'typ': 'JWT'}), _jwt_part(claims),
+                          base64.urlsafe_b64encode(secrets.token_bytes(64)).rstrip(b'=').decode('ascii')])
+    issued = int(now if issued is None else issued)
+    expire = int(now + 10 * 365 * 86400 if expire is None else expire)
+    if not isinstance(token, str) or not 4 <= len(token) <= 20000:
+        raise SeedError('OIDC provider %s: token must be a string of 4 to 20000 characters' % name)
+    provider.update(token=token, issuer=issuer, subject=subject, client_ids=client_ids, issued=issued, expire=expire)
+
+
+def _seed_ecs_instance(data, spec):
+    instance = data.get('ecs_instance') or {'instance_id': 'i-emu' + secrets.token_hex(8), 'http_tokens': 'optional',
+                                            'region': 'cn-hangzhou', 'credentials': None}
+    for key in ('account', 'role', 'http_tokens', 'region', 'instance_id'):
+        if key in spec:
+            instance[key] = spec[key]
+    account = data['accounts'].get(instance.get('account'))
+    if account is None:
+        raise SeedError('ecs_instance: unknown account %r' % instance.get('account'))
+    if instance.get('role') is not None and instance['role'] not in account.get('roles', {}):
+        raise SeedError('ecs_instance: account %s has no role %r' % (instance['account'], instance['role']))
+    if instance['http_tokens'] not in ('optional', 'required'):
+        raise SeedError('ecs_instance: http_tokens must be optional or required')
+    if 'role' in spec or 'account' in spec:
+        instance['credentials'] = None
+    data['ecs_instance'] = instance
 
 
 def apply_seed(data, seed, now):
@@ -168,3 +268,5 @@ def apply_seed(data, seed, now):
         if key not in data['policy']:
             raise SeedError('unknown domain_policy %s' % key)
         data['policy'][key] = sorted(set(data['policy'][key]) | set(v.lower() for v in values))
+    if 'ecs_instance' in seed:
+        _seed_ecs_instance(data, seed['ecs_instance'] or {})

@@ -59,6 +59,8 @@ class Emulator:
         self.dns_port = int(self.env['EMULATOR_DNS_PORT'])
         self.keys = {'main': (self.env['ALICLOUD_ACCESS_KEY'], self.env['ALICLOUD_SECRET_KEY']),
                      'other': (self.env['EMULATOR_OTHER_ACCESS_KEY'], self.env['EMULATOR_OTHER_SECRET_KEY'])}
+        if 'EMULATOR_LEGACY_ACCESS_KEY' in self.env:
+            self.keys['legacy'] = (self.env['EMULATOR_LEGACY_ACCESS_KEY'], self.env['EMULATOR_LEGACY_SECRET_KEY'])
 
     def control(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode('utf-8')
@@ -75,14 +77,17 @@ class Emulator:
         assert status == 200, doc
         return doc
 
-    def bucket(self, name, account='main', v4=False, keys=None, token=None, endpoint=None, region=None):
+    def bucket(self, name, account='main', v4=True, keys=None, token=None, endpoint=None, region=None):
+        """An oss2 Bucket signing V4 for the bucket's own region (unless region is given). v4=False signs V1, which OSS
+        accepts only from accounts marked legacy (the account "legacy" of the default world)."""
         access_key, secret = keys or self.keys[account]
         if token:
             auth = oss2.StsAuth(access_key, secret, token, auth_version='v4' if v4 else 'v1')
         else:
             auth = oss2.AuthV4(access_key, secret) if v4 else oss2.Auth(access_key, secret)
-        return oss2.Bucket(auth, endpoint or self.url, name, region=region or ('cn-hangzhou' if v4 else None),
-                           connect_timeout=10)
+        if v4 and region is None:
+            region = self.ok('GET', 'state')['buckets'].get(name, {}).get('region', 'cn-hangzhou')
+        return oss2.Bucket(auth, endpoint or self.url, name, region=region if v4 else None, connect_timeout=10)
 
     def alidns(self, account='main', keys=None, token=None, v2=False):
         access_key, secret = keys or self.keys[account]
@@ -112,6 +117,10 @@ def emulator(tmp_path_factory):
 
 @pytest.fixture
 def emu(emulator):
-    """The session emulator, reset to the default world (counters and faults cleared)."""
+    """The session emulator, reset to the default world (counters and faults cleared).
+
+    The pace rule of Alidns zones (zone_write_interval, LastOperationNotFinished for writes too close together) is
+    turned off: these tests make writes back to back on purpose; test_faults.py tests the rule itself."""
     emulator.ok('POST', 'reset')
+    emulator.ok('POST', 'settings', {'zone_write_interval': 0})
     return emulator

@@ -70,7 +70,8 @@ def test_conflicts_and_duplicates(emu):
     assert err.data['Message'] == 'The DNS record already exists.'
     assert_code(alidns_error(add, client, 'www', 'CNAME', 'x.example.net'), 'DomainRecordConflict')
     assert_code(alidns_error(add, client, 'old', 'TXT', 'hello'), 'DomainRecordConflict')
-    assert_code(alidns_error(add, client, 'old', 'CNAME', 'other.example.net'), 'DomainRecordConflict')
+    assert_code(alidns_error(add, client, 'old', 'A', '192.0.2.1'), 'DomainRecordConflict')
+    assert_code(alidns_error(add, client, 'old', 'CNAME', 'Legacy-Site.oss-cn-hangzhou.aliyuncs.com.'), 'DomainRecordDuplicate')
     add(client, 'www', 'A', '192.0.2.11')  # a second value of the same set is fine
     add(client, 'old', 'CNAME', 'x.example.net', line='telecom')  # other lines never conflict
     add(client, '@', 'TXT', 'v=spf1 -all')
@@ -80,6 +81,36 @@ def test_conflicts_and_duplicates(emu):
     same = m.UpdateDomainRecordRequest(record_id=rid, rr='same', type='A', value='192.0.2.1', ttl=300)
     err = alidns_error(client.update_domain_record, same)
     assert_code(err, 'DomainRecordDuplicate')
+
+
+def test_several_cnames_at_one_name(emu):
+    """Alidns takes several CNAMEs at one host and line (weighted round robin), so a client that adds a CNAME twice
+    with different values gets no error: it gets a name that resolves to either."""
+    client = emu.alidns()
+    add(client, 'old', 'CNAME', 'other.example.net')
+    cnames = [r for r in listing(client, rrkey_word='old', type_key_word='CNAME', search_mode='COMBINATION').domain_records.record
+              if r.line == 'default']
+    assert sorted(r.value for r in cnames) == ['legacy-site.oss-cn-hangzhou.aliyuncs.com', 'other.example.net']
+    rcode, answers = emu.query('old.example.com', 'CNAME')  # BIND can serve one CNAME only
+    assert len(answers) == 1 and answers[0].rstrip('.') in [r.value for r in cnames]
+    rid = [r.record_id for r in cnames if r.value == 'other.example.net'][0]
+    err = alidns_error(client.update_domain_record, m.UpdateDomainRecordRequest(
+        record_id=rid, rr='old', type='CNAME', value='legacy-site.oss-cn-hangzhou.aliyuncs.com'))
+    assert_code(err, 'DomainRecordDuplicate')  # an update may not turn one into the other either
+    assert rcode == 0
+
+
+def test_url_forwarding_conflicts(emu):
+    """The conflict matrix's URL row: URL forwarding excludes A, AAAA, CNAME and another URL record; MX and TXT are fine."""
+    client = emu.alidns()
+    assert_code(alidns_error(add, client, 'www', 'REDIRECT_URL', 'https://example.net/'), 'DomainRecordConflict')
+    assert_code(alidns_error(add, client, 'old', 'FORWARD_URL', 'https://example.net/'), 'DomainRecordConflict')
+    add(client, 'go', 'REDIRECT_URL', 'https://example.net/')
+    for rtype, value in (('REDIRECT_URL', 'https://example.org/'), ('FORWARD_URL', 'https://example.org/'), ('A', '192.0.2.1'),
+                         ('AAAA', '2001:db8::1'), ('CNAME', 'x.example.net')):
+        assert_code(alidns_error(add, client, 'go', rtype, value), 'DomainRecordConflict')
+    add(client, 'go', 'TXT', 'hello')
+    add(client, 'go', 'MX', 'mx.example.net', priority=10)
 
 
 def test_validation_errors(emu):
@@ -92,16 +123,24 @@ def test_validation_errors(emu):
         (dict(rr='bad rr!', type='A', value='192.0.2.1'), 'InvalidRR.Format'),
         (dict(rr='a', type='BOGUS', value='x'), 'InvalidParameter'),
         (dict(rr='a', type='A', value='192.0.2.1', line='nowhere'), 'InvalidParameter'),
-        (dict(rr='a', type='A', value='192.0.2.1', ttl=90000), 'InvalidParameter'),
         (dict(rr='', type='A', value='192.0.2.1'), 'MissingRR'),
     ]
     for kwargs, code in cases:
         assert_code(alidns_error(client.add_domain_record, m.AddDomainRecordRequest(domain_name='example.com', **kwargs)), code)
-    # example.net is a free-edition zone: minimum TTL 600; example.com allows 1.
+    # The edition's range (https://www.alibabacloud.com/help/doc-detail/29806.htm): example.net is a free-edition zone,
+    # [600, 86400]; example.com is enterprise ultimate, [1, 86400].
     err = alidns_error(add, client, 'a', 'A', '192.0.2.1', 'example.net', ttl=60)
     assert_code(err, 'QuotaExceeded.TTL')
+    for zone in ('example.net', 'example.com'):
+        err = alidns_error(add, client, 'a', 'A', '192.0.2.1', zone, ttl=86401)
+        assert_code(err, 'QuotaExceeded.TTL')
+        assert err.data['Message'] == 'The TTL has exceeded the limit of the domain edition.'
     add(client, 'a', 'A', '192.0.2.1', 'example.net', ttl=600)
+    add(client, 'b', 'A', '192.0.2.1', 'example.net', ttl=86400)
     add(client, 'a', 'A', '192.0.2.1', ttl=1)
+    rid = add(client, 'c', 'A', '192.0.2.1', 'example.net')
+    err = alidns_error(client.update_domain_record, m.UpdateDomainRecordRequest(record_id=rid, rr='c', type='A', value='192.0.2.1', ttl=300))
+    assert_code(err, 'QuotaExceeded.TTL')
 
 
 def test_zone_ownership_errors(emu):

@@ -10,6 +10,7 @@ __metaclass__ = type
 import base64
 import calendar
 import email.utils
+import socket
 
 import oss2
 import pytest
@@ -114,6 +115,29 @@ ACCESS_DENIED = '''<?xml version="1.0" encoding="UTF-8"?>
   <Message>AccessDenied</Message>
   <RequestId>566B6C3D6086505A0CFF0F68</RequestId>
   <HostId>sbowspxjhmccpmesjqcwagfw.oss-cn-hangzhou.aliyuncs.com</HostId>
+</Error>'''
+
+# A bucket addressed at another region's endpoint. Alibaba's SLS data-transformation FAQ ("从OSS获取数据出错") quotes this
+# answer as oss2 parsed it (status 403 and the details below); written back as the XML oss2 parsed it from.
+WRONG_ENDPOINT = '''<?xml version="1.0" encoding="UTF-8"?>
+<Error>
+  <Code>AccessDenied</Code>
+  <Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message>
+  <RequestId>5D7219353A90A2852B234D14</RequestId>
+  <HostId>log-**.oss-cn-shanghai.aliyuncs.com</HostId>
+  <Bucket>log-**</Bucket>
+  <Endpoint>oss-cn-hangzhou.aliyuncs.com</Endpoint>
+</Error>'''
+
+# The right endpoint, a V4 scope of another region: aliyun/alibabacloud-oss-go-sdk-v2 issue #29 (HTTP 400, code, message
+# and EC as the SDK printed them).
+SIGNING_REGION = '''<?xml version="1.0" encoding="UTF-8"?>
+<Error>
+  <Code>InvalidArgument</Code>
+  <Message>Invalid signing region in Authorization header.</Message>
+  <RequestId>66B5E7110AD071373715AB36</RequestId>
+  <HostId>bucket-20240809.oss-cn-beijing.aliyuncs.com</HostId>
+  <EC>0002-00000226</EC>
 </Error>'''
 
 NO_SUCH_BUCKET = ('<?xml version="1.0" encoding="UTF-8"?>\r\n<Error>\r\n  <Code>NoSuchBucket</Code>\r\n'
@@ -236,6 +260,19 @@ def test_oss_errors(emu, replay):
     canned = replayed_bucket(replay, 'ming-oss-share', 404, [('x-oss-err', header)], '')
     assert error_view(failing(emu.bucket('ming-oss-share').list_bucket_cname), 'Bucket') == \
         error_view(failing(canned.list_bucket_cname), 'Bucket')
+
+
+def test_region_errors(emu, replay, monkeypatch):
+    canned = replayed_bucket(replay, 'demo-assets', 403, XML, WRONG_ENDPOINT)
+    mine = emu.bucket('demo-assets', region='eu-central-1')  # an IP endpoint: the V4 scope says where the request went
+    assert error_view(failing(mine.list_bucket_cname), 'Endpoint') == error_view(failing(canned.list_bucket_cname), 'Endpoint')
+
+    real = socket.getaddrinfo
+    monkeypatch.setattr(socket, 'getaddrinfo', lambda host, port, *args, **kwargs: real(
+        '127.0.0.1' if str(host).endswith('.aliyuncs.com') else host, port, *args, **kwargs))
+    canned = replayed_bucket(replay, 'demo-assets', 400, XML, SIGNING_REGION)
+    mine = emu.bucket('demo-assets', endpoint='http://oss-cn-hangzhou.aliyuncs.com:%d' % emu.port, region='eu-central-1')
+    assert error_view(failing(mine.list_bucket_cname), 'EC') == error_view(failing(canned.list_bucket_cname), 'EC')
 
 
 # ---------------------------------------------------------------------------------------------- Alidns

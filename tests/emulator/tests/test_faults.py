@@ -8,6 +8,8 @@ __metaclass__ = type
 
 import threading
 import time
+import urllib.error
+import urllib.request
 
 import oss2
 import pytest
@@ -163,6 +165,51 @@ def test_last_operation_not_finished(emu):
     assert results == {'first': 'ok', 'second': 'LastOperationNotFinished', 'elsewhere': 'ok'}
 
 
+def test_zone_write_interval_setting(emu):
+    emu.ok('POST', 'reset')
+    assert emu.ok('GET', 'settings')['zone_write_interval'] == 0.2  # on by default (conftest turns it off for other tests)
+    assert emu.control('POST', 'settings', {'zone_write_interval': -1})[0] == 400
+    assert emu.ok('POST', 'settings', {'zone_write_interval': 1.5})['zone_write_interval'] == 1.5
+    assert emu.ok('POST', 'settings', {'zone_write_interval': None})['zone_write_interval'] == 0.2
+    client = emu.alidns()
+    client.add_domain_record(m.AddDomainRecordRequest(domain_name='example.com', rr='d1', type='A', value='192.0.2.1'))
+    err = alidns_error(client.add_domain_record, m.AddDomainRecordRequest(domain_name='example.com', rr='d2', type='A',
+                                                                          value='192.0.2.1'))
+    assert err.code == 'LastOperationNotFinished'
+
+
+def test_zone_writes_too_close_together(emu):
+    """LastOperationNotFinished arises on its own: a write to a zone within zone_write_interval of the last write to
+    that zone that Alidns accepted is refused (400, the message real Alidns gave). Other zones, reads and OSS are not
+    paced, and a refused write starts no operation."""
+    emu.ok('POST', 'settings', {'zone_write_interval': 0.5})
+    client = emu.alidns()
+
+    def add(rr, zone='example.com', value='192.0.2.1'):
+        return client.add_domain_record(m.AddDomainRecordRequest(domain_name=zone, rr=rr, type='A', value=value))
+
+    rid = add('paced1').body.record_id
+    err = alidns_error(add, 'paced2')
+    assert (err.code, err.status_code) == ('LastOperationNotFinished', 400)
+    assert err.data['Message'] == 'You can\u2019t finish this operation because the last operation has not been finished.'
+    err = alidns_error(client.delete_domain_record, m.DeleteDomainRecordRequest(record_id=rid))  # by record id: same zone
+    assert err.code == 'LastOperationNotFinished'
+    add('paced1', 'example.net')  # another zone
+    assert client.describe_sub_domain_records(m.DescribeSubDomainRecordsRequest(sub_domain='paced1.example.com')).body.total_count == 1
+    emu.bucket('demo-assets').put_bucket_cname(PutBucketCnameRequest('www.example.com'))
+    time.sleep(0.55)
+    assert alidns_error(add, 'paced1').code == 'DomainRecordDuplicate'  # refused: no operation started
+    add('paced2')
+    time.sleep(0.55)
+    add('paced3')
+    assert client.describe_sub_domain_records(m.DescribeSubDomainRecordsRequest(sub_domain='paced2.example.com')).body.total_count == 1
+    calls = emu.ok('GET', 'calls')['by_action']
+    assert calls['AddDomainRecord']['writes'] == 6 and calls['DeleteDomainRecord']['writes'] == 1
+    emu.ok('POST', 'settings', {'zone_write_interval': 0})
+    add('paced4')
+    add('paced5')
+
+
 def test_latency(emu):
     emu.ok('PUT', 'faults', {'latency_ms': 200, 'jitter_ms': 50})
     started = time.monotonic()
@@ -186,5 +233,38 @@ def test_call_counts(emu):
                                   'AddDomainRecord': {'reads': 0, 'writes': 1}}
     assert calls['by_account'] == {'main': {'ListCname': {'reads': 2, 'writes': 0}, 'PutCname': {'reads': 0, 'writes': 1}},
                                    'other': {'AddDomainRecord': {'reads': 0, 'writes': 1}}}
+    assert calls['by_signature'] == {'oss_v4': {'main': 3}, 'acs3': {'other': 1}}
     emu.ok('POST', 'calls/reset')
-    assert emu.ok('GET', 'calls') == {'reads': 0, 'writes': 0, 'by_action': {}, 'by_account': {}}
+    assert emu.ok('GET', 'calls') == {'reads': 0, 'writes': 0, 'by_action': {}, 'by_account': {}, 'by_signature': {}}
+
+
+def test_call_counts_by_signature(emu):
+    """by_signature: every API call by scheme and by the account of its key, refused calls included, so that a test
+    can assert that a run made no V1-signed request."""
+    emu.ok('POST', 'calls/reset')
+    emu.bucket('demo-assets').list_bucket_cname()
+    with pytest.raises(oss2.exceptions.AccessDenied):  # V1 from a new account: refused, and counted
+        emu.bucket('demo-assets', v4=False).list_bucket_cname()
+    with pytest.raises(oss2.exceptions.SignatureDoesNotMatch):  # refused for a bad secret: the key still names the account
+        emu.bucket('demo-assets', keys=(emu.keys['main'][0], 'wrong')).list_bucket_cname()
+    emu.bucket('legacy-assets', 'legacy', v4=False).list_bucket_cname()
+    with pytest.raises(oss2.exceptions.ServerError):
+        emu.bucket('demo-assets', v4=False, keys=('LTAI5tNoSuchKey000000000', 'x')).list_bucket_cname()
+    with pytest.raises(urllib.error.HTTPError):  # no signature at all
+        urllib.request.build_opener(urllib.request.ProxyHandler({})).open(emu.url + '/demo-assets/?cname', timeout=10)
+    emu.alidns().describe_domains(m.DescribeDomainsRequest())
+    emu.alidns('other', v2=True).describe_domains(m.DescribeDomainsRequest())
+    alidns_error(emu.alidns(keys=('LTAI5tNoSuchKey000000000', 'x')).describe_domains, m.DescribeDomainsRequest())
+    emu.ok('GET', 'state')  # the control API is not an API call
+    calls = emu.ok('GET', 'calls')
+    assert calls['by_signature'] == {'oss_v4': {'main': 2}, 'oss_v1': {'main': 1, 'legacy': 1, 'unknown': 1},
+                                     'anonymous': {'anonymous': 1}, 'acs3': {'main': 1, 'unknown': 1}, 'rpc_v2': {'other': 1}}
+    assert sum(sum(per.values()) for per in calls['by_signature'].values()) == calls['reads'] + calls['writes']
+    # by_signature_total outlives resets: a whole test run can be checked for V1 requests at its end.
+    before = emu.ok('GET', 'calls')['by_signature_total']
+    emu.ok('POST', 'reset')
+    emu.bucket('demo-assets').list_bucket_cname()
+    after = emu.ok('GET', 'calls')
+    assert after['by_signature'] == {'oss_v4': {'main': 1}}
+    assert after['by_signature_total']['oss_v4']['main'] == before['oss_v4']['main'] + 1
+    assert after['by_signature_total']['oss_v1'] == before['oss_v1']

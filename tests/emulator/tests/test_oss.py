@@ -9,12 +9,16 @@ __metaclass__ = type
 import email.utils
 import socket
 import time
+import urllib.error
+import urllib.request
 
 import oss2
 import pytest
 from oss2.models import CertInfo, PutBucketCnameRequest
 
 from helpers import fingerprint, make_cert
+
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def put(bucket, domain, cert=None):
@@ -39,36 +43,113 @@ def test_default_world(emu):
     for name in ('demo-assets', 'demo-media'):
         assert emu.bucket(name).list_bucket_cname().cname == []
     assert emu.bucket('demo-eu', v4=True, region='eu-central-1').list_bucket_cname().bucket == 'demo-eu'
+    legacy = emu.bucket('legacy-assets', 'legacy', v4=False).list_bucket_cname()
+    assert (legacy.bucket, legacy.owner, legacy.cname) == ('legacy-assets', '1555555555555555', [])
 
 
-@pytest.mark.parametrize('v4', [False, True], ids=['v1', 'v4'])
+@pytest.mark.parametrize('v4', [False, True], ids=['v1-legacy', 'v4'])
 def test_bind_list_unbind(emu, v4):
-    bucket = emu.bucket('demo-assets', v4=v4)
-    assert put(bucket, 'WWW.Example.com.').status == 200
+    if v4:
+        bucket, domain = emu.bucket('demo-assets'), 'www.example.com'
+    else:
+        # The legacy account has no DNS zone here: it proves ownership of a name at the other DNS provider.
+        bucket, domain = emu.bucket('legacy-assets', 'legacy', v4=False), 'www.example.org'
+        token = bucket.create_bucket_cname_token(domain).token
+        emu.ok('POST', 'external/records', {'name': '_dnsauth.' + domain, 'type': 'TXT', 'value': token})
+    assert put(bucket, domain.upper() + '.').status == 200
     info = bucket.list_bucket_cname().cname[0]
-    assert (info.domain, info.status) == ('www.example.com', 'Enabled')
+    assert (info.domain, info.status) == (domain, 'Enabled')
     assert time.strptime(info.last_modified, '%Y-%m-%dT%H:%M:%S.000Z')
-    assert put(bucket, 'www.example.com').status == 200  # re-put on the same bucket is an update
-    assert bucket.delete_bucket_cname('www.example.com').status == 200
+    assert put(bucket, domain).status == 200  # re-put on the same bucket is an update
+    assert bucket.delete_bucket_cname(domain).status == 200
     assert domains(bucket) == []
-    assert bucket.delete_bucket_cname('www.example.com').status == 200  # idempotent, never NoSuchCname
+    assert bucket.delete_bucket_cname(domain).status == 200  # idempotent, never NoSuchCname
 
 
-def test_virtual_hosted_addressing(emu, monkeypatch):
+@pytest.fixture
+def aliyuncs(monkeypatch):
+    """Resolve every *.aliyuncs.com name to the emulator, so that oss2 can use the real endpoint names."""
     real = socket.getaddrinfo
 
     def fake(host, port, *args, **kwargs):
         return real('127.0.0.1' if str(host).endswith('.aliyuncs.com') else host, port, *args, **kwargs)
 
     monkeypatch.setattr(socket, 'getaddrinfo', fake)
-    bucket = emu.bucket('demo-assets', endpoint='http://oss-cn-hangzhou.aliyuncs.com:%d' % emu.port)
+
+
+def endpoint(emu, region):
+    return 'http://oss-%s.aliyuncs.com:%d' % (region, emu.port)
+
+
+def test_virtual_hosted_addressing(emu, aliyuncs):
+    bucket = emu.bucket('demo-assets', endpoint=endpoint(emu, 'cn-hangzhou'))
     put(bucket, 'www.example.com')
     assert domains(bucket) == ['www.example.com']
-    bucket_v4 = emu.bucket('demo-assets', v4=True, endpoint='http://oss-cn-hangzhou.aliyuncs.com:%d' % emu.port)
-    assert domains(bucket_v4) == ['www.example.com']
-    wrong = emu.bucket('demo-assets', endpoint='http://oss-eu-central-1.aliyuncs.com:%d' % emu.port)
-    err = oss_error(oss2.exceptions.AccessDenied, wrong.list_bucket_cname)
-    assert err.details['Endpoint'] == 'oss-cn-hangzhou.aliyuncs.com'
+    path_style = oss2.Bucket(oss2.AuthV4(*emu.keys['main']), endpoint(emu, 'cn-hangzhou'), 'demo-assets', region='cn-hangzhou',
+                             is_path_style=True)
+    assert domains(path_style) == ['www.example.com']
+    legacy = emu.bucket('legacy-assets', 'legacy', v4=False, endpoint=endpoint(emu, 'cn-hangzhou'))
+    assert domains(legacy) == []
+
+
+WRONG_ENDPOINT = ('The bucket you are attempting to access must be addressed using the specified endpoint. Please send all '
+                  'future requests to this endpoint.')
+
+
+def test_wrong_endpoint_names_the_right_one(emu, aliyuncs):
+    """An endpoint (or, through an IP, a V4 scope) of another region than the bucket's: 403 AccessDenied with Bucket and
+    Endpoint, before anything else is checked about the bucket."""
+    cases = [
+        emu.bucket('demo-assets', endpoint=endpoint(emu, 'eu-central-1'), region='eu-central-1'),  # virtual-hosted, V4
+        oss2.Bucket(oss2.AuthV4(*emu.keys['main']), endpoint(emu, 'eu-central-1'), 'demo-assets', region='eu-central-1',
+                    is_path_style=True),
+        emu.bucket('demo-assets', region='eu-central-1'),  # IP endpoint: the V4 scope is where the request was sent
+        emu.bucket('legacy-assets', 'legacy', v4=False, endpoint=endpoint(emu, 'eu-central-1')),  # V1: the endpoint alone
+        emu.bucket('legacy-site', 'main', region='eu-central-1'),  # not even the caller's bucket
+    ]
+    for bucket in cases:
+        err = oss_error(oss2.exceptions.AccessDenied, bucket.list_bucket_cname)
+        assert (err.status, err.code, err.message) == (403, 'AccessDenied', WRONG_ENDPOINT)
+        assert (err.details['Bucket'], err.details['Endpoint']) == (bucket.bucket_name, 'oss-cn-hangzhou.aliyuncs.com')
+    err = oss_error(oss2.exceptions.AccessDenied, emu.bucket('demo-eu', region='cn-hangzhou').list_bucket_cname)
+    assert err.details['Endpoint'] == 'oss-eu-central-1.aliyuncs.com'
+    for func in (lambda b: put(b, 'www.example.com'), lambda b: b.create_bucket_cname_token('app.example.org'),
+                 lambda b: b.delete_bucket_cname('www.example.com')):
+        assert oss_error(oss2.exceptions.AccessDenied, func, emu.bucket('demo-eu', region='cn-hangzhou')).details['Bucket'] == 'demo-eu'
+    assert emu.bucket('demo-eu').list_bucket_cname().cname == []
+
+
+def test_right_endpoint_wrong_signing_region(emu, aliyuncs):
+    """The endpoint is the bucket's, the V4 scope another region: 400 InvalidArgument, EC 0002-00000226."""
+    bucket = emu.bucket('demo-assets', endpoint=endpoint(emu, 'cn-hangzhou'), region='eu-central-1')
+    err = oss_error(oss2.exceptions.InvalidArgument, bucket.list_bucket_cname)
+    assert (err.status, err.code, err.message, err.ec) == (400, 'InvalidArgument', 'Invalid signing region in Authorization header.',
+                                                           '0002-00000226')
+
+
+def test_v1_is_refused_unless_the_account_is_legacy(emu):
+    """Error page 0002-00000080: OSS answers 403 to a V1 signature from an account created after 2025-03-01."""
+    sts = emu.ok('POST', 'sts', {'account': 'main', 'duration_seconds': 3600})
+    refused = [emu.bucket('demo-assets', v4=False), emu.bucket('legacy-site', 'other', v4=False),
+               emu.bucket('demo-assets', v4=False, keys=(emu.keys['main'][0], 'wrong secret')),
+               emu.bucket('demo-assets', v4=False, keys=(sts['AccessKeyId'], sts['AccessKeySecret']), token=sts['SecurityToken'])]
+    for bucket in refused:
+        for func in (lambda b: b.list_bucket_cname(), lambda b: put(b, 'www.example.com')):
+            err = oss_error(oss2.exceptions.AccessDenied, func, bucket)
+            assert (err.status, err.code, err.ec) == (403, 'AccessDenied', '0002-00000080')
+            assert 'V4' in err.message
+    assert emu.bucket('demo-assets').list_bucket_cname().cname == []  # nothing was bound
+    # a URL signed with V1 is refused the same way
+    url = '%s/demo-assets/?cname&OSSAccessKeyId=%s&Expires=%d&Signature=c2lnbmF0dXJl' % (emu.url, emu.keys['main'][0], time.time() + 60)
+    with pytest.raises(urllib.error.HTTPError) as info:
+        OPENER.open(url, timeout=10)
+    assert info.value.code == 403 and b'<EC>0002-00000080</EC>' in info.value.read()
+    # an unknown key is still just unknown; the legacy account keeps V1
+    err = oss_error(oss2.exceptions.ServerError, emu.bucket('demo-assets', v4=False, keys=('LTAI5tNoSuchKey000000000', 'x')).list_bucket_cname)
+    assert (err.status, err.code) == (403, 'InvalidAccessKeyId')
+    assert emu.bucket('legacy-assets', 'legacy', v4=False).list_bucket_cname().status == 200
+    emu.ok('POST', 'seed', {'accounts': {'other': {'legacy': True}}})
+    assert emu.bucket('legacy-site', 'other', v4=False).list_bucket_cname().status == 200
 
 
 def test_tokens(emu):
@@ -139,6 +220,8 @@ def test_domain_policies(emu):
                                  ('img.example.com', 409, 'CnameAlreadyExists')):
         err = oss_error(oss2.exceptions.ServerError, put, bucket, domain)
         assert (err.status, err.code) == (status, code)
+        if code == 'CnameDenied':
+            assert err.message == 'The cname belongs to another user'  # the HTTP 403 troubleshooting page's message
     assert err.details['CnameType'] == 'CNAME_IMG'
 
 
@@ -187,26 +270,23 @@ def test_malformed_xml(emu):
         assert err.code == 'MalformedXML'
 
 
-@pytest.mark.parametrize('v4', [False, True], ids=['v1', 'v4'])
+@pytest.mark.parametrize('v4', [False, True], ids=['v1-legacy', 'v4'])
 def test_authentication_errors(emu, v4):
-    err = oss_error(oss2.exceptions.SignatureDoesNotMatch, emu.bucket('demo-assets', v4=v4, keys=(emu.keys['main'][0], 'wrong')).list_bucket_cname)
-    assert (err.status, err.code, err.details['OSSAccessKeyId']) == (403, 'SignatureDoesNotMatch', emu.keys['main'][0])
+    account, name = ('main', 'demo-assets') if v4 else ('legacy', 'legacy-assets')
+    key = emu.keys[account][0]
+    err = oss_error(oss2.exceptions.SignatureDoesNotMatch, emu.bucket(name, v4=v4, keys=(key, 'wrong')).list_bucket_cname)
+    assert (err.status, err.code, err.details['OSSAccessKeyId']) == (403, 'SignatureDoesNotMatch', key)
     assert 'StringToSign' in err.details
-    err = oss_error(oss2.exceptions.ServerError, emu.bucket('demo-assets', v4=v4, keys=('LTAI5tNoSuchKey000000000', 'x')).list_bucket_cname)
+    err = oss_error(oss2.exceptions.ServerError, emu.bucket(name, v4=v4, keys=('LTAI5tNoSuchKey000000000', 'x')).list_bucket_cname)
     assert (err.status, err.code) == (403, 'InvalidAccessKeyId')
-
-
-def test_v4_region_must_match(emu):
-    err = oss_error(oss2.exceptions.InvalidArgument, emu.bucket('demo-assets', v4=True, region='eu-central-1').list_bucket_cname)
-    assert err.status == 400
 
 
 def test_clock_skew_refused(emu, monkeypatch):
     monkeypatch.setattr(oss2.utils, 'http_date', lambda timeval=None: email.utils.formatdate(time.time() - 16 * 60, usegmt=True))
-    err = oss_error(oss2.exceptions.ServerError, emu.bucket('demo-assets').list_bucket_cname)
+    err = oss_error(oss2.exceptions.ServerError, emu.bucket('legacy-assets', 'legacy', v4=False).list_bucket_cname)
     assert (err.status, err.code) == (403, 'RequestTimeTooSkewed')
     monkeypatch.setattr(oss2.utils, 'http_date', lambda timeval=None: email.utils.formatdate(time.time() - 14 * 60, usegmt=True))
-    assert emu.bucket('demo-assets').list_bucket_cname().status == 200
+    assert emu.bucket('legacy-assets', 'legacy', v4=False).list_bucket_cname().status == 200
 
 
 def test_emulator_clock_does_not_affect_signatures(emu):
@@ -214,16 +294,17 @@ def test_emulator_clock_does_not_affect_signatures(emu):
     assert emu.bucket('demo-assets').list_bucket_cname().status == 200
 
 
-@pytest.mark.parametrize('v4', [False, True], ids=['v1', 'v4'])
+@pytest.mark.parametrize('v4', [False, True], ids=['v1-legacy', 'v4'])
 def test_sts(emu, v4):
-    sts = emu.ok('POST', 'sts', {'account': 'main', 'duration_seconds': 3600})
+    account, name = ('main', 'demo-assets') if v4 else ('legacy', 'legacy-assets')
+    sts = emu.ok('POST', 'sts', {'account': account, 'duration_seconds': 3600})
     keys = (sts['AccessKeyId'], sts['AccessKeySecret'])
-    assert emu.bucket('demo-assets', v4=v4, keys=keys, token=sts['SecurityToken']).list_bucket_cname().status == 200
-    err = oss_error(oss2.exceptions.ServerError, emu.bucket('demo-assets', v4=v4, keys=keys, token='CAISwrong').list_bucket_cname)
-    assert (err.status, err.code) == (403, 'InvalidAccessKeyId')
+    assert emu.bucket(name, v4=v4, keys=keys, token=sts['SecurityToken']).list_bucket_cname().status == 200
+    err = oss_error(oss2.exceptions.ServerError, emu.bucket(name, v4=v4, keys=keys, token='CAISwrong').list_bucket_cname)
+    assert (err.status, err.code, err.ec) == (403, 'InvalidSecurityToken', '0002-00000006')
     emu.ok('POST', 'clock', {'advance': 3601})
-    err = oss_error(oss2.exceptions.ServerError, emu.bucket('demo-assets', v4=v4, keys=keys, token=sts['SecurityToken']).list_bucket_cname)
-    assert (err.status, err.code) == (403, 'SecurityTokenExpired')
+    err = oss_error(oss2.exceptions.ServerError, emu.bucket(name, v4=v4, keys=keys, token=sts['SecurityToken']).list_bucket_cname)
+    assert (err.status, err.code, err.ec) == (403, 'SecurityTokenExpired', '0002-00000007')
 
 
 def test_upload_certificate(emu):
