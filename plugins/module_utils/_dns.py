@@ -45,6 +45,9 @@ else:
     HAS_DNSPYTHON = True
     DNSPYTHON_IMPORT_ERROR = None
 
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import normalize_domain, to_unicode
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._txt import content as txt_content, join_strings as txt_join
+
 try:
     from time import monotonic as _monotonic
 except ImportError:  # Python 2
@@ -77,35 +80,14 @@ class TransientDNSError(DNSWaitError):
 # ---------------------------------------------------------------------------------------------------------
 
 def normalize_name(name, field='name'):
-    """Return ``name`` in lower case, without trailing dot, IDNA-encoded; raise ValueError naming ``field``."""
-    if not isinstance(name, str) and not _is_text(name):
+    """Return ``name`` as the collection's one name normaliser gives it (lower case, no trailing dot, IDNA 2008 punycode).
+
+    Names a resolver is asked for may be wildcards, have underscores (``_dnsauth``) or be a single label.
+    Raises ValueError naming ``field``.
+    """
+    if not _is_text(name):
         raise ValueError('{0}: expected a DNS name, got {1!r}'.format(field, name))
-    text = name.strip()
-    if text.endswith('.'):
-        text = text[:-1]
-    if not text:
-        raise ValueError('{0}: the DNS name is empty'.format(field))
-    try:
-        text.encode('ascii')
-    except UnicodeError:
-        try:
-            text = text.encode('idna').decode('ascii')
-        except UnicodeError as exc:
-            raise ValueError('{0}: {1!r} is not a valid internationalised DNS name ({2})'.format(field, name, exc))
-    text = text.lower()
-    if len(text) > 253:
-        raise ValueError('{0}: {1!r} is longer than 253 characters'.format(field, name))
-    for label in text.split('.'):
-        if not label:
-            raise ValueError('{0}: {1!r} has an empty label'.format(field, name))
-        if len(label) > 63:
-            raise ValueError('{0}: {1!r} has a label longer than 63 characters'.format(field, name))
-        if label.startswith('-') or label.endswith('-'):
-            raise ValueError('{0}: {1!r} has a label that starts or ends with "-"'.format(field, name))
-        for char in label:
-            if not (char.isalnum() or char in '-_*'):
-                raise ValueError('{0}: {1!r} contains the character {2!r}, which is not allowed in a DNS name'.format(field, name, char))
-    return text
+    return normalize_domain(name, field=field, allow_wildcard=True, allow_underscore=True, fqdn=False)
 
 
 def _is_text(value):
@@ -115,48 +97,17 @@ def _is_text(value):
         return isinstance(value, str)
 
 
-def unquote_txt(value):
-    """Join the character-strings of a TXT value given in zone-file syntax (``"a" "b"`` -> ``ab``).
-
-    A value that does not start with a double quote is returned unchanged, so both ``v=spf1 -all`` and
-    ``"v=spf1 -all"`` compare equal to the TXT record ``v=spf1 -all``.
-    """
-    text = value.strip()
-    if not text.startswith('"'):
-        return value
-    parts = []
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char.isspace():
-            index += 1
-            continue
-        if char != '"':
-            return value  # not zone-file syntax after all: compare as given
-        index += 1
-        buf = []
-        closed = False
-        while index < len(text):
-            char = text[index]
-            if char == '\\' and index + 1 < len(text):
-                digits = text[index + 1:index + 4]
-                if len(digits) == 3 and digits.isdigit():
-                    buf.append(chr(int(digits)))
-                    index += 4
-                    continue
-                buf.append(text[index + 1])
-                index += 2
-                continue
-            if char == '"':
-                closed = True
-                index += 1
-                break
-            buf.append(char)
-            index += 1
-        if not closed:
-            return value
-        parts.append(''.join(buf))
-    return ''.join(parts)
+def _target(text):
+    """A host name inside a value (CNAME, NS, PTR, MX or SRV target) in its comparable form; never fails."""
+    text = text.strip().rstrip('.').lower()
+    if not text:
+        return '.'
+    if any(ord(char) >= 128 for char in text):
+        try:
+            return normalize_name(text)
+        except ValueError:
+            return text
+    return text
 
 
 def _normalize_ip(value, family):
@@ -171,20 +122,26 @@ def normalize_value(rtype, value):
     rtype = rtype.upper()
     value = '{0}'.format(value)
     if rtype == 'TXT':
-        return unquote_txt(value)
+        # The one TXT grammar (see _txt): the joined content of the value's strings.
+        return txt_content(value)
     if rtype == 'A':
         return _normalize_ip(value, socket.AF_INET)
     if rtype == 'AAAA':
         return _normalize_ip(value, socket.AF_INET6)
     if rtype in HOST_TYPES:
-        return value.strip().rstrip('.').lower() if value.strip() != '.' else '.'
+        return _target(value)
     words = value.split()
     if rtype == 'MX' and len(words) == 2:
-        return '{0} {1}'.format(_int_text(words[0]), words[1].rstrip('.').lower() or '.')
+        return '{0} {1}'.format(_int_text(words[0]), _target(words[1]))
     if rtype == 'SRV' and len(words) == 4:
-        return '{0} {1} {2} {3}'.format(_int_text(words[0]), _int_text(words[1]), _int_text(words[2]), words[3].rstrip('.').lower() or '.')
+        return '{0} {1} {2} {3}'.format(_int_text(words[0]), _int_text(words[1]), _int_text(words[2]), _target(words[3]))
     if rtype == 'CAA' and len(words) >= 3:
-        return '{0} {1} {2}'.format(_int_text(words[0]), words[1].lower(), unquote_txt(' '.join(words[2:])))
+        caa_value = ' '.join(words[2:])
+        try:
+            caa_value = txt_content(caa_value)
+        except ValueError:
+            pass
+        return '{0} {1} {2}'.format(_int_text(words[0]), words[1].lower(), caa_value)
     return ' '.join(words)
 
 
@@ -339,6 +296,7 @@ class RecordState(object):
     def as_dict(self):
         result = {
             'name': self.spec.name,
+            'name_unicode': to_unicode(self.spec.name),
             'type': self.spec.rtype,
             'mode': self.spec.mode,
             'expected': list(self.spec.expected),
@@ -488,16 +446,11 @@ class _Answer(object):
         self.error = error
 
 
-def _to_text(value):
-    if isinstance(value, bytes):
-        return value.decode('utf-8', 'replace')
-    return value
-
-
-def _rdata_text(rtype, rdata):
+def answer_value(rtype, rdata):
+    """The comparable form of one rdata of an answer; TXT by the one grammar (its strings joined, then decoded)."""
     if rtype == 'TXT':
-        return ''.join(_to_text(part) for part in rdata.strings)
-    return rdata.to_text()
+        return txt_join(rdata.strings)
+    return normalize_value(rtype, rdata.to_text())
 
 
 class Resolver(object):
@@ -680,7 +633,7 @@ class Resolver(object):
         while True:
             data = [rrset for rrset in response.answer if rrset.name == current and rrset.rdtype == wanted]
             if data:
-                return answer.rcode, [normalize_value(rtype, _rdata_text(rtype, rdata)) for rdata in data[0]], None
+                return answer.rcode, [answer_value(rtype, rdata) for rdata in data[0]], None
             cnames = [rrset for rrset in response.answer if rrset.name == current and rrset.rdtype == dns.rdatatype.CNAME]
             if not cnames or rtype == 'CNAME' or current in seen:
                 break
@@ -818,13 +771,17 @@ def build_specs(records):
             raise ValueError('{0}: one of value or values is required'.format(field))
         expected = []
         for position, value in enumerate(raw):
+            where = '{0}.values[{1}]'.format(field, position)
             if rtype in HOST_TYPES:
                 try:
-                    normalize_name(value, field='{0}.values[{1}]'.format(field, position))
+                    normalize_name(value, field=where)
                 except ValueError as exc:
                     if value.strip() != '.':
                         raise exc
-            expected.append(normalize_value(rtype, value))
+            try:
+                expected.append(normalize_value(rtype, value))
+            except ValueError as exc:  # a TXT value that the grammar cannot read
+                raise ValueError('{0}: {1}'.format(where, exc))
         if rtype == 'CNAME' and len(set(expected)) > 1 and record['mode'] != 'superset':
             raise ValueError('{0}: a CNAME has a single target; got {1}'.format(field, sorted(set(expected))))
         if record.get('target_resolves') and rtype != 'CNAME':

@@ -8,13 +8,30 @@
 
 Every error names the option it came from (`field`) and says how to fix it, so a module can fail before it
 makes a single API call.
+
+This is the one name normaliser of the collection (modules and wait_for_dns alike): lower case, no trailing dot,
+internationalised labels in punycode by IDNA 2008 with the UTS #46 mapping, non-transitional, as browsers and
+registries do it. Python's own `idna` codec is IDNA 2003 and would turn faß.example.com into fass.example.com, a
+different domain, so it is never used; the `idna` package is, and only for names that need it (non-ASCII or
+xn-- labels), so that plain ASCII names work without it.
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import codecs
 import ipaddress
 import re
+import traceback
+
+try:
+    import idna
+except ImportError:
+    HAS_IDNA = False
+    IDNA_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_IDNA = True
+    IDNA_IMPORT_ERROR = None
 
 # Suffixes Alibaba Cloud keeps for itself: OSS refuses to bind names under them.
 RESERVED_SUFFIXES = ('aliyuncs.com', 'aliyun.com', 'aliyun-inc.com', 'taobaocdn.com', 'taobao.com')
@@ -34,25 +51,50 @@ class DomainError(ValueError):
         self.field = field
 
 
+def _uts46_map(name, field, original):
+    """The UTS #46 mapping (non-transitional) of a name that has non-ASCII characters: case folding, width
+    folding, the ideographic full stop as a dot. ß stays ß (transitional processing would make it ss)."""
+    if not HAS_IDNA:
+        raise DomainError(field, '%r is an internationalised domain name: the Python package idna (IDNA 2008) is needed to '
+                                 'encode it; install it on the controller (pip install idna), or give the name in its punycode '
+                                 '(xn--) form.' % original)
+    try:
+        return idna.uts46_remap(name, std3_rules=False, transitional=False)
+    except (UnicodeError, ValueError) as exc:  # idna.IDNAError is a UnicodeError
+        raise DomainError(field, '%r is not a valid internationalised domain name (IDNA 2008: %s).' % (original, exc))
+
+
 def _to_ascii(label, field, original):
+    """The A-label of one (mapped, lower-case) label; ASCII labels are returned as they are, xn-- labels checked."""
     if all(ord(char) < 128 for char in label):
+        if label.startswith('xn--') and HAS_IDNA:
+            try:
+                # A punycode label must decode to a label IDNA 2008 allows, and be the canonical encoding of it.
+                if idna.alabel(idna.ulabel(label)).decode('ascii') != label:
+                    raise ValueError('not the canonical encoding of %s' % idna.ulabel(label))
+            except (UnicodeError, ValueError) as exc:  # idna.IDNAError is a UnicodeError
+                raise DomainError(field, 'the label %r of %r is not a valid IDNA 2008 A-label (%s).' % (label, original, exc))
         return label
     try:
-        return label.encode('idna').decode('ascii')
-    except UnicodeError:
-        raise DomainError(field, '%r is not a valid internationalised domain name; give its punycode (xn--) form.' % original)
+        return idna.alabel(label).decode('ascii')
+    except (UnicodeError, ValueError) as exc:  # idna.IDNAError is a UnicodeError
+        raise DomainError(field, 'the label %r of %r is not allowed by IDNA 2008 (%s); check the name, or give its punycode '
+                                 '(xn--) form.' % (label, original, exc))
 
 
-def normalize_domain(name, field='domain', allow_wildcard=False, allow_underscore=False):
-    """Return the canonical form: lower case, no trailing dot, IDNA labels in punycode.
+def normalize_domain(name, field='domain', allow_wildcard=False, allow_underscore=False, fqdn=True):
+    """Return the canonical form: lower case, no trailing dot, IDNA 2008 labels in punycode.
 
     With allow_wildcard a leading `*` label is kept (DNS records may be wildcards; OSS bindings may not).
     With allow_underscore labels such as `_dnsauth` are accepted (DNS record names, not host names).
+    With fqdn=False a single label is accepted and the last label may be numeric (names a resolver is asked for).
     """
     if not isinstance(name, str) or not name.strip():
         raise DomainError(field, 'a domain name is required, for example www.example.com.')
     original = name
     name = name.strip()
+    if any(ord(char) >= 128 for char in name):
+        name = _uts46_map(name, field, original)
     if '://' in name or '/' in name:
         raise DomainError(field, '%r looks like a URL; give only the host name, for example www.example.com.' % original)
     if name.startswith('[') or _is_ip_address(name.rstrip('.')):
@@ -81,13 +123,42 @@ def normalize_domain(name, field='domain', allow_wildcard=False, allow_underscor
             raise DomainError(field, 'the label %r of %r is not valid: use letters, digits and inner hyphens only%s.'
                               % (label, original, ' (and underscores)' if allow_underscore else ''))
         ascii_labels.append(label)
-    if len(ascii_labels) < 2:
+    if fqdn and len(ascii_labels) < 2:
         raise DomainError(field, '%r is not a fully qualified domain name; include the zone, for example %s.example.com.' % (original, name))
-    if ascii_labels[-1].isdigit():
+    if fqdn and ascii_labels[-1].isdigit():
         raise DomainError(field, '%r ends in a numeric label, which is not a top-level domain.' % original)
     result = '.'.join(ascii_labels)
     if len(result) > 253:
         raise DomainError(field, '%r is %d characters long; a domain name may have at most 253.' % (original, len(result)))
+    return result
+
+
+def to_unicode(name):
+    """The Unicode form of a normalised name (xn-- labels decoded), for people to read; never fails.
+
+    `@` (the apex as Alidns writes it) and `*` stay as they are; a label that cannot be decoded stays in punycode.
+    """
+    if not isinstance(name, str):
+        return name
+    labels = []
+    for label in name.split('.'):
+        if label.lower().startswith('xn--'):
+            try:
+                if HAS_IDNA:
+                    label = idna.ulabel(label)
+                else:  # without idna the punycode codec of the standard library still decodes it (unchecked)
+                    label = codecs.decode(label[4:].encode('ascii'), 'punycode')
+            except (UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
+                pass
+        labels.append(label)
+    return '.'.join(labels)
+
+
+def with_unicode(result, *keys):
+    """Add `<key>_unicode` (the Unicode form, or None) next to each of `keys` that is in the dict `result`; return it."""
+    for key in keys:
+        if key in result:
+            result[key + '_unicode'] = to_unicode(result[key]) if result[key] is not None else None
     return result
 
 

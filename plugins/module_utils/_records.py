@@ -22,7 +22,8 @@ __metaclass__ = type
 import ipaddress
 import re
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import DomainError, normalize_domain
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import DomainError, normalize_domain, to_unicode
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._txt import MissingDnspythonError, TxtError, parse_strings as parse_txt_strings
 
 RECORD_TYPES = ('A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'SRV', 'CAA', 'REDIRECT_URL', 'FORWARD_URL')
 HOST_TYPES = ('CNAME', 'MX', 'NS')
@@ -91,6 +92,45 @@ def _strip_quotes(value):
     return value
 
 
+# Alibaba Cloud DNS keeps at most this many bytes of a TXT value (511 accepted, 764 refused when DNSControl checked it).
+TXT_MAX_BYTES = 511
+
+
+def txt_value(value, field='value'):
+    """The content of a TXT value given by the user (the grammar of _txt), checked against what Alibaba Cloud DNS can store.
+
+    The API takes one text Value and gives it back as it was, except that it removes the double quotes around it and the spaces
+    at its end; a value it would change is refused here, so that what is written is what wait_for_dns waits for.
+    """
+    try:
+        data = b''.join(parse_txt_strings(value))
+    except MissingDnspythonError:
+        raise RecordError(field, '%r starts with a double quote, so it is read as zone-file text, which needs the Python package '
+                                 'dnspython on the controller; install it, or give the text without quotes.' % value)
+    except TxtError as exc:
+        raise RecordError(field, str(exc))
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError:
+        raise RecordError(field, '%r is not UTF-8 text once its escapes are read; Alibaba Cloud DNS stores TXT values as text.' % value)
+    if not text:
+        raise RecordError(field, 'an empty TXT value is not allowed.')
+    size = len(text.encode('utf-8'))
+    if size > TXT_MAX_BYTES:
+        raise RecordError(field, 'the TXT value is %d bytes long; Alibaba Cloud DNS accepts at most %d (it publishes the value as '
+                                 'strings of 255 bytes).' % (size, TXT_MAX_BYTES))
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise RecordError(field, '%r contains a control character (such as a tab or a line break); Alibaba Cloud DNS takes TXT '
+                                 'values of printable text only.' % value)
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        raise RecordError(field, 'the text %r begins and ends with a double quote; Alibaba Cloud DNS removes the quotes around a '
+                                 'TXT value, so it cannot be stored as it is.' % text)
+    if text != text.rstrip(' '):
+        raise RecordError(field, 'the text %r ends with a space; Alibaba Cloud DNS removes spaces at the end of a TXT value, so it '
+                                 'cannot be stored as it is.' % text)
+    return text
+
+
 def normalize_value(rtype, value, field='value', priority=None):
     """Validate one value given by the user and return (value, priority) in the form Alidns stores.
 
@@ -127,12 +167,7 @@ def normalize_value(rtype, value, field='value', priority=None):
                                           '"10 %s".' % (MX_PRIORITY_MIN, MX_PRIORITY_MAX, parts[0]))
         return _host(parts[0], field), priority
     if rtype == 'TXT':
-        text = _strip_quotes(text).strip()
-        if not text:
-            raise RecordError(field, 'an empty TXT value is not allowed.')
-        if len(text.encode('utf-8')) > 511:
-            raise RecordError(field, 'the TXT value is %d bytes long; Alibaba Cloud DNS accepts at most 511.' % len(text.encode('utf-8')))
-        return text, None
+        return txt_value(value, field), None
     if rtype == 'SRV':
         parts = text.split()
         if len(parts) == 3 and priority is not None:
@@ -160,6 +195,9 @@ def normalize_value(rtype, value, field='value', priority=None):
 
 def canonical_value(rtype, value):
     """The comparable form of a value read from the service; never fails (an odd value stays as it is)."""
+    if rtype == 'TXT':
+        # The API gives the stored text back as it is (already without surrounding quotes): it is the content itself.
+        return value or ''
     text = (value or '').strip()
     try:
         return normalize_value(rtype, text, priority=0)[0]
@@ -203,6 +241,18 @@ def longest_zone(fqdn, zones):
     return best
 
 
+def api_rr(rr):
+    """The host record as the API gives it, in the form names are compared in (an IDN label in punycode); never fails."""
+    text = (rr or APEX).strip().lower()
+    if text == APEX or all(ord(char) < 128 for char in text):
+        return text
+    try:
+        # The console lets people write labels in Chinese; the API may give them back so. Compare them in punycode.
+        return normalize_domain(text, field='RR', allow_wildcard=True, allow_underscore=True, fqdn=False)
+    except DomainError:
+        return text
+
+
 def fqdn_of(rr, zone):
     return zone if rr == APEX else '%s.%s' % (rr, zone)
 
@@ -231,7 +281,7 @@ class Record(object):
         rtype = (data.get('Type') or '').upper()
         priority = data.get('Priority')
         return cls(
-            rr=(data.get('RR') or APEX).lower(),
+            rr=api_rr(data.get('RR')),
             rtype=rtype,
             value=canonical_value(rtype, data.get('Value')),
             ttl=int(data['TTL']) if data.get('TTL') is not None else None,
@@ -274,7 +324,8 @@ class Record(object):
         result = dict(record_id=self.record_id, value=self.value, ttl=self.ttl, line=self.line, priority=self.priority,
                       status=self.status, locked=self.locked)
         if zone is not None:
-            result.update(rr=self.rr, type=self.type, fqdn=fqdn_of(self.rr, zone))
+            fqdn = fqdn_of(self.rr, zone)
+            result.update(rr=self.rr, rr_unicode=to_unicode(self.rr), type=self.type, fqdn=fqdn, fqdn_unicode=to_unicode(fqdn))
         return result
 
     def __repr__(self):
@@ -490,9 +541,13 @@ def _plan_present(spec, existing):
         deletes = reusable
     else:
         if spec.type == 'CNAME' and extra and missing:
-            raise PlanError('DomainRecordConflict', 'Cannot add the CNAME %s -> %s: the name already has %s, and a '
-                                                    'name can have only one CNAME. Set on_existing=replace to point it at %s '
-                                                    'instead, or remove the existing CNAME first.'
+            # Alidns itself would take a second CNAME (several at one name are answered by weighted round robin), and
+            # the name would then resolve to either target at random: this module never creates one.
+            raise PlanError('DomainRecordConflict', 'Cannot add the CNAME %s -> %s: the name already has %s. Alibaba Cloud '
+                                                    'DNS would accept a second CNAME and answer with either at random, so '
+                                                    'this module keeps one CNAME per name and line. Nothing was changed. Set '
+                                                    'on_existing=replace to point it at %s instead, or remove the existing '
+                                                    'CNAME first.'
                             % (spec.fqdn, missing[0].value, _values_text(extra), missing[0].value), extra)
         creates = list(missing)
         after.extend(missing)

@@ -15,9 +15,9 @@ description:
   - Creates, updates and deletes the records of one name, type and resolution line (a record set) in a zone hosted
     in Alibaba Cloud DNS (Alidns).
   - The current set is read exactly (no keyword search) and both sides are normalised before they are compared
-    (host names in lower case without the trailing dot, TXT values without surrounding quotes, IPv6 addresses in
-    one form). Only the differences are written, with the fewest calls; a value that changes is updated in place, so
-    the record keeps its id and the name keeps resolving.
+    (host names in lower case without the trailing dot and internationalised names in punycode, TXT values by the
+    grammar described in O(value), IPv6 addresses in one form). Only the differences are written, with the fewest
+    calls; a value that changes is updated in place, so the record keeps its id and the name keeps resolving.
   - A write whose answer was lost (timeout, dropped connection) is retried without creating a duplicate record.
   - A CNAME must be the only record at its name (Alidns allows MX and TXT next to a CNAME at the zone apex only).
     The module fails before any write, listing the records in the way, when a change would break this rule.
@@ -30,7 +30,9 @@ options:
     description:
       - The full name of the record set, for example V(www.example.com) or V(*.example.com).
       - The zone is the longest zone of the account that contains the name, unless O(zone) is given.
-      - Upper case, a trailing dot and internationalised names are accepted and normalised.
+      - Upper case, a trailing dot and internationalised names are accepted and normalised. Internationalised names are
+        encoded by IDNA 2008 with the UTS 46 mapping, non-transitional, as browsers do (V(faß.example.com) is
+        V(xn--fa-hia.example.com), not V(fass.example.com)); this needs the Python package C(idna).
       - Exactly one of O(record) and O(rr) is required.
     type: str
   zone:
@@ -58,8 +60,18 @@ options:
       - A CNAME has exactly one value. An MX value is the mail server, with the preference in O(priority), or both
         as in V(10 mx.example.com). An SRV value is V(priority weight port target), or V(weight port target) with
         O(priority). A CAA value is V(flags tag value), for example V(0 issue "letsencrypt.org").
-      - TXT values are given without quotes; surrounding quotes are removed. Values longer than 255 characters are
-        split into strings by the DNS service.
+      - "A TXT value is read by one grammar, the same as M(alicloud_oss.domains.wait_for_dns): a value that starts with a
+        double quote is zone-file text, one or more quoted strings of at most 255 bytes each, with C(\\\") for a quote,
+        C(\\\\) for a backslash and C(\\DDD) for a byte in decimal (read by dnspython); its strings are joined without
+        a separator, as SPF and DKIM join them, so V(\"v=spf1 \" \"-all\") is V(v=spf1 -all) and V(\"v=spf1\" \"-all\")
+        is V(v=spf1-all). Any other value is the text itself, without the white space around it; a long value needs
+        no splitting. Alibaba Cloud DNS stores the joined text (at most 511 bytes of UTF-8) and publishes it cut into
+        strings of 255 bytes, which resolvers join again: what this module writes is what M(alicloud_oss.domains.wait_for_dns)
+        waits for when given the same value."
+      - A TXT value that Alibaba Cloud DNS would change is refused before any call - text that begins and ends with a
+        double quote or ends with a space (the service removes them), control characters, text that is not UTF-8.
+        Backslashes are sent as they are; DNSControl reports that the service mishandles an odd number of them, so
+        check such a record with M(alicloud_oss.domains.wait_for_dns).
     type: list
     elements: str
   ttl:
@@ -175,16 +187,31 @@ zone:
   returned: success
   type: str
   sample: example.com
+zone_unicode:
+  description: RV(zone) in Unicode (internationalised labels decoded from punycode).
+  returned: success
+  type: str
+  sample: example.com
 rr:
-  description: The host record relative to the zone (V(@) for the apex).
+  description: The host record relative to the zone (V(@) for the apex), internationalised labels in punycode.
+  returned: success
+  type: str
+  sample: www
+rr_unicode:
+  description: RV(rr) in Unicode.
   returned: success
   type: str
   sample: www
 fqdn:
-  description: The full name of the record set.
+  description: The full name of the record set, normalised (lower case, no trailing dot, punycode by IDNA 2008).
   returned: always
   type: str
-  sample: www.example.com
+  sample: xn--fa-hia.example.com
+fqdn_unicode:
+  description: RV(fqdn) in Unicode, as people write it.
+  returned: always
+  type: str
+  sample: faß.example.com
 type:
   description: The record type.
   returned: always
@@ -208,7 +235,7 @@ records:
       type: str
       sample: "17606201171799040"
     value:
-      description: The value, normalised.
+      description: The value, normalised; for TXT the text as stored, with the strings of a zone-file value joined.
       type: str
       sample: demo-assets.oss-cn-hangzhou.aliyuncs.com
     ttl:
@@ -232,11 +259,14 @@ records:
       type: bool
       sample: false
 conflicting_records:
-  description: On a CNAME conflict, a C(keep_and_fail) refusal or a locked record, the records in the way.
+  description:
+    - On a CNAME conflict, a C(keep_and_fail) refusal or a locked record, the records in the way.
+    - Each has the keys of RV(records), and C(rr), C(rr_unicode), C(type), C(fqdn) and C(fqdn_unicode).
   returned: failure
   type: list
   elements: dict
-  sample: [{"record_id": "1001", "rr": "www", "type": "A", "value": "192.0.2.10", "fqdn": "www.example.com"}]
+  sample: [{"record_id": "1001", "rr": "www", "rr_unicode": "www", "type": "A", "value": "192.0.2.10", "fqdn": "www.example.com",
+            "fqdn_unicode": "www.example.com"}]
 error_code:
   description: The API error code, or a code of the module such as C(DomainRecordConflict), C(InvalidParameter).
   returned: failure
@@ -267,6 +297,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
 )
 # _alidns imports the SDK only when the first client is built, after the options proved usable.
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import AlidnsAPI, MissingSdkError
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import with_unicode
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
     ON_EXISTING, RECORD_TYPES, PlanError, RecordError, build_spec, ensure_record_set, set_view,
 )
@@ -301,6 +332,7 @@ def main():
     except RecordError as exc:
         module.fail_json(msg=str(exc), error_code='InvalidParameter', field=exc.field, **result)
     result.update(fqdn=spec.fqdn, line=spec.line)
+    with_unicode(result, 'fqdn')
 
     done = []
     try:
@@ -310,14 +342,15 @@ def main():
     except PlanError as exc:
         result.update(zone=spec.zone, rr=spec.rr)
         module.fail_json(msg=exc.message, error_code=exc.code,
-                         conflicting_records=[record.to_result(spec.zone) for record in exc.records], **result)
+                         conflicting_records=[record.to_result(spec.zone) for record in exc.records], **with_unicode(result, 'zone', 'rr'))
     except AlicloudError as exc:
         result.update(zone=spec.zone, rr=spec.rr, changed=bool(done))
-        fail_with_error(module, exc, secrets=params.secrets(), **result)
+        fail_with_error(module, exc, secrets=params.secrets(), **with_unicode(result, 'zone', 'rr'))
 
     for warning in plan.warnings:
         module.warn(warning)
     result.update(changed=plan.changed, zone=spec.zone, rr=spec.rr, records=[record.to_result() for record in plan.after])
+    with_unicode(result, 'zone', 'rr')
     if module._diff:
         result['diff'] = dict(before=set_view(spec, plan.before), after=set_view(spec, plan.after))
     module.exit_json(**result)

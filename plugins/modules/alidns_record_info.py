@@ -80,6 +80,11 @@ zone:
   returned: always
   type: str
   sample: example.com
+zone_unicode:
+  description: RV(zone) in Unicode (internationalised labels decoded from punycode); V(null) with RV(zone).
+  returned: always
+  type: str
+  sample: example.com
 zone_found:
   description: Whether the zone is in the account.
   returned: always
@@ -90,8 +95,18 @@ rr:
   returned: always
   type: str
   sample: static
+rr_unicode:
+  description: RV(rr) in Unicode.
+  returned: always
+  type: str
+  sample: static
 fqdn:
-  description: The full name, when a name was given.
+  description: The full name, when a name was given, normalised (lower case, no trailing dot, punycode by IDNA 2008).
+  returned: when a name was given
+  type: str
+  sample: static.example.com
+fqdn_unicode:
+  description: RV(fqdn) in Unicode, as people write it.
   returned: when a name was given
   type: str
   sample: static.example.com
@@ -106,11 +121,19 @@ records:
       type: str
       sample: "17606201171799040"
     rr:
-      description: The host record relative to the zone.
+      description: The host record relative to the zone, internationalised labels in punycode.
+      type: str
+      sample: static
+    rr_unicode:
+      description: RV(records[].rr) in Unicode.
       type: str
       sample: static
     fqdn:
       description: The full name of the record.
+      type: str
+      sample: static.example.com
+    fqdn_unicode:
+      description: RV(records[].fqdn) in Unicode.
       type: str
       sample: static.example.com
     type:
@@ -118,7 +141,7 @@ records:
       type: str
       sample: CNAME
     value:
-      description: The value, normalised (host names in lower case without the trailing dot).
+      description: The value, normalised (host names in lower case without the trailing dot; TXT as stored).
       type: str
       sample: demo-assets.oss-cn-hangzhou.aliyuncs.com
     ttl:
@@ -149,6 +172,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
     AlicloudError, AlicloudNotFoundError, AlicloudParams, alicloud_argument_spec, fail_with_error,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import AlidnsAPI, MissingSdkError
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import with_unicode
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
     RECORD_TYPES, RecordError, parse_name, split_name,
 )
@@ -172,7 +196,7 @@ def main():
     )
     params = AlicloudParams.from_module(module)
     rtype = module.params['type']
-    result = dict(changed=False, zone=None, zone_found=False, rr=None, records=[])
+    result = dict(changed=False, zone=None, zone_unicode=None, zone_found=False, rr=None, rr_unicode=None, records=[])
     whole_zone = module.params['record'] is None and module.params['rr'] is None
     try:
         if whole_zone:
@@ -180,6 +204,7 @@ def main():
         else:
             fqdn, zone, rr = parse_name(module.params['record'], module.params['zone'], module.params['rr'])
             result['fqdn'] = fqdn
+            with_unicode(result, 'fqdn')
     except RecordError as exc:
         module.fail_json(msg=str(exc), error_code='InvalidParameter', field=exc.field, **result)
 
@@ -203,6 +228,7 @@ def main():
 
     result.update(zone=zone, zone_found=True, rr=rr,
                   records=[record.to_result(zone) for record in sorted(records, key=lambda item: (item.rr, item.type, item.value))])
+    with_unicode(result, 'zone', 'rr')
     module.exit_json(**result)
 
 

@@ -35,6 +35,9 @@ options:
   domain:
     description:
       - The custom domain, for example V(www.example.com).
+      - An internationalised domain is bound under its IDNA 2008 name (UTS 46 mapping, non-transitional, as browsers
+        resolve it) - V(faß.example.com) is bound as V(xn--fa-hia.example.com), never as V(fass.example.com), which is
+        another domain. This needs the Python package C(idna); a name IDNA 2008 refuses fails before any API call.
       - Wildcard domains, IP addresses and domains under Alibaba Cloud's reserved suffixes (such as C(aliyuncs.com)) are
         refused before any API call, as OSS refuses them.
     type: str
@@ -162,10 +165,15 @@ bucket:
   type: str
   sample: demo-assets
 domain:
-  description: The custom domain, normalised (lower case, no trailing dot, punycode).
+  description: The custom domain, normalised (lower case, no trailing dot, punycode by IDNA 2008, UTS 46 non-transitional).
   returned: always
   type: str
-  sample: www.example.com
+  sample: xn--fa-hia.example.com
+domain_unicode:
+  description: RV(domain) in Unicode, as people write it.
+  returned: always
+  type: str
+  sample: faß.example.com
 binding:
   description:
     - The binding after the task (as read back from OSS; predicted in check mode), or V(null) when the domain is not bound
@@ -175,6 +183,10 @@ binding:
   contains:
     domain:
       description: The custom domain.
+      type: str
+      sample: www.example.com
+    domain_unicode:
+      description: RV(binding.domain) in Unicode.
       type: str
       sample: www.example.com
     status:
@@ -252,6 +264,10 @@ cname_record:
       description: The record name, the custom domain.
       type: str
       sample: www.example.com
+    name_unicode:
+      description: RV(cname_record.name) in Unicode.
+      type: str
+      sample: www.example.com
     type:
       description: Always V(CNAME).
       type: str
@@ -285,11 +301,17 @@ ownership_record:
       description: V(_dnsauth.<domain>).
       type: str
       sample: _dnsauth.old.example.com
+    name_unicode:
+      description: RV(ownership_record.name) in Unicode.
+      type: str
+      sample: _dnsauth.old.example.com
     type:
       description: Always V(TXT).
       type: str
     value:
-      description: The token, or V(null).
+      description:
+        - The token, or V(null). It is plain text, which M(alicloud_oss.domains.alidns_record) writes and
+          M(alicloud_oss.domains.wait_for_dns) waits for as it is.
       type: str
 holder_bucket:
   description: The other bucket of the account that holds the domain, when it could be found.

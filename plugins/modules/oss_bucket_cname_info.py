@@ -71,7 +71,11 @@ bindings:
       type: str
       sample: demo-assets
     domain:
-      description: The custom domain.
+      description: The custom domain (internationalised labels in punycode).
+      type: str
+      sample: www.example.com
+    domain_unicode:
+      description: RV(bindings[].domain) in Unicode, as people write it.
       type: str
       sample: www.example.com
     status:

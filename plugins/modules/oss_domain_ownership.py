@@ -82,7 +82,12 @@ bucket:
   type: str
   sample: demo-media
 domain:
-  description: The custom domain, normalised.
+  description: The custom domain, normalised (lower case, no trailing dot, punycode by IDNA 2008, UTS 46 non-transitional).
+  returned: always
+  type: str
+  sample: old.example.com
+domain_unicode:
+  description: RV(domain) in Unicode, as people write it.
   returned: always
   type: str
   sample: old.example.com
@@ -105,12 +110,18 @@ record:
       description: The record name, C(_dnsauth.<domain>).
       type: str
       sample: _dnsauth.old.example.com
+    name_unicode:
+      description: RV(record.name) in Unicode.
+      type: str
+      sample: _dnsauth.old.example.com
     type:
       description: Always V(TXT).
       type: str
       sample: TXT
     value:
-      description: The token.
+      description:
+        - The token. It is plain text, so M(alicloud_oss.domains.alidns_record) writes it and M(alicloud_oss.domains.wait_for_dns)
+          waits for it as it is (one TXT grammar).
       type: str
       sample: be1d49d863dea9ffeff3df7d64551234
 zone:
@@ -118,8 +129,18 @@ zone:
   returned: when O(lookup_zone=true)
   type: str
   sample: example.com
+zone_unicode:
+  description: RV(zone) in Unicode, or V(null).
+  returned: when O(lookup_zone=true)
+  type: str
+  sample: example.com
 rr:
   description: The host record of RV(record.name) in RV(zone), or V(null).
+  returned: when O(lookup_zone=true)
+  type: str
+  sample: _dnsauth.old
+rr_unicode:
+  description: RV(rr) in Unicode, or V(null).
   returned: when O(lookup_zone=true)
   type: str
   sample: _dnsauth.old

@@ -36,6 +36,9 @@ options:
       name:
         description:
           - The DNS name, for example V(cdn.example.com). Case and a trailing dot do not matter.
+          - An internationalised name is encoded by IDNA 2008 with the UTS 46 mapping, non-transitional, as browsers do and
+            as the other modules of the collection do (V(faß.example.com) is V(xn--fa-hia.example.com)); this needs the
+            Python package C(idna).
         type: str
         required: true
       type:
@@ -47,8 +50,16 @@ options:
       value:
         description:
           - The expected value. Exactly one of O(records[].value) and O(records[].values) is required.
-          - Host names (CNAME, NS, PTR, MX and SRV targets) are compared case-insensitively and without the trailing dot;
-            IPv6 addresses in any notation; TXT values by their joined, unquoted text (V(abc) and V("a" "bc") are equal).
+          - Host names (CNAME, NS, PTR, MX and SRV targets) are compared case-insensitively, without the trailing dot and
+            with internationalised names in punycode; IPv6 addresses in any notation.
+          - "A TXT value is read by the grammar of M(alicloud_oss.domains.alidns_record): a value that starts with a double
+            quote is zone-file text, one or more quoted strings with C(\\\"), C(\\\\) and C(\\DDD) escapes (read by
+            dnspython); any other value is the text itself, without the white space around it. A TXT record is compared by
+            its content: its strings joined without a separator and read as UTF-8, the way SPF and DKIM read them, so
+            V(abc), V(\"abc\") and V(\"a\" \"bc\") are equal, and a value of more than 255 bytes matches the record
+            however the DNS service cut it into strings. A value that alidns_record writes is therefore the value this
+            module waits for when given the same text."
+          - A TXT answer that is not UTF-8 is shown, and compared, as its zone-file text.
         type: str
       values:
         description:
@@ -117,6 +128,7 @@ options:
     type: path
 requirements:
   - dnspython
+  - idna (only for internationalised names)
 notes:
   - The number of DNS queries made is returned in RV(queries); zone cuts, NS records and nameserver addresses are looked
     up once per run.
@@ -164,10 +176,15 @@ records:
   elements: dict
   contains:
     name:
-      description: The DNS name (lower case, no trailing dot).
+      description: The DNS name (lower case, no trailing dot, internationalised labels in punycode).
       type: str
       returned: always
-      sample: cdn.example.com
+      sample: xn--fa-hia.example.com
+    name_unicode:
+      description: RV(records[].name) in Unicode, as people write it.
+      type: str
+      returned: always
+      sample: faß.example.com
     type:
       description: The record type.
       type: str
@@ -179,7 +196,7 @@ records:
       returned: always
       sample: equals
     expected:
-      description: The expected values, normalised.
+      description: The expected values, normalised (TXT values as their content, the joined text).
       type: list
       elements: str
       returned: always

@@ -64,6 +64,8 @@ def _host(value):
 
 def normalize_value(rtype, value):
     """Return the value as Alidns stores it, or raise RecordError."""
+    if rtype == 'TXT':
+        return _txt_value(value)
     value = (value or '').strip()
     if not value:
         raise _bad_value()
@@ -76,13 +78,6 @@ def normalize_value(rtype, value):
         raise _bad_value()
     if rtype in HOST_TYPES:
         return _host(value)
-    if rtype == 'TXT':
-        if len(value) >= 2 and value[0] == value[-1] == '"':
-            value = value[1:-1]
-        value = value.rstrip(' ')
-        if not value or len(value.encode('utf-8')) > 511:
-            raise _bad_value()
-        return value
     if rtype == 'SRV':
         parts = value.split()
         if len(parts) != 4 or not all(p.isdigit() for p in parts[:3]):
@@ -99,6 +94,17 @@ def normalize_value(rtype, value):
     return value
 
 
+def _txt_value(value):
+    """A TXT Value as Alidns stores it: one text, without the double quotes around it and the spaces at its end, the rest
+    as given (leading spaces, inner quotes, backslashes, non-ASCII); empty or over 511 bytes is refused. See README.md, TXT."""
+    value = (value or '').rstrip(' ')
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1].rstrip(' ')
+    if not value.strip() or len(value.encode('utf-8')) > 511:
+        raise _bad_value()
+    return value
+
+
 def values_equal(rtype, left, right):
     if rtype in HOST_TYPES or rtype in ('A', 'AAAA', 'SRV'):
         return left.lower() == right.lower()
@@ -110,6 +116,8 @@ def to_rdata(rtype, value, priority=None):
     if rtype in URL_TYPES:
         return None
     if rtype == 'TXT':
+        # Published as Alidns publishes it: the stored text's UTF-8 bytes, verbatim, cut into consecutive 255-byte
+        # character-strings (possibly inside a character); nothing in the text is read as an escape.
         raw = value.encode('utf-8')
         chunks = [raw[i:i + 255] for i in range(0, len(raw), 255)] or [b'']
         return dns.rdtypes.ANY.TXT.TXT(dns.rdataclass.IN, dns.rdatatype.TXT, chunks)

@@ -26,7 +26,6 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._dns import (
     parse_resolv_conf,
     parse_resolver,
     progress_line,
-    unquote_txt,
     wait_for_records,
 )
 
@@ -52,7 +51,11 @@ import dns.zone  # noqa: E402
     ('A', ' 192.0.2.1 ', '192.0.2.1'),
     ('TXT', '"tok" "en-123"', 'token-123'),
     ('TXT', '"say \\"hi\\""', 'say "hi"'),
-    ('TXT', '"caf\\195\\169"', 'caf\xc3\xa9'),
+    ('TXT', '"caf\\195\\169"', u'caf\xe9'),  # \DDD escapes are bytes, read as UTF-8 once joined
+    ('TXT', '"v=spf1" " -all"', 'v=spf1 -all'),
+    ('TXT', '  v=spf1 -all\n', 'v=spf1 -all'),  # plain text: the white space around it goes
+    ('CNAME', u'B\xfccher.Example.', 'xn--bcher-kva.example'),
+    ('MX', u'10 Stra\xdfe.example.', '10 xn--strae-oqa.example'),
     ('MX', '010 Mail.Example.org.', '10 mail.example.org'),
     ('SRV', '0 5 443 Host.Example.org.', '0 5 443 host.example.org'),
     ('CAA', '0 ISSUE "letsencrypt.org"', '0 issue letsencrypt.org'),
@@ -71,11 +74,15 @@ def test_normalize_value_different_forms(rtype, left, right):
     assert normalize_value(rtype, left) != normalize_value(rtype, right)
 
 
-def test_unquote_txt_leaves_unquoted_and_broken_values_alone():
-    assert unquote_txt('v=spf1 -all') == 'v=spf1 -all'
-    assert unquote_txt('"unterminated') == '"unterminated'
-    assert unquote_txt('"a" b') == '"a" b'
-    assert unquote_txt('"a"   "b"') == 'ab'
+def test_txt_values_are_read_by_the_one_grammar():
+    assert normalize_value('TXT', 'v=spf1 -all') == 'v=spf1 -all'
+    assert normalize_value('TXT', '"a" b') == 'ab'  # zone-file text: an unquoted word is a string too
+    assert normalize_value('TXT', '"a"   "b"') == 'ab'
+    assert normalize_value('TXT', '"v=spf1" "-all"') == 'v=spf1-all'  # joined as SPF joins them: no space
+    assert normalize_value('TXT', 'a "b" c') == 'a "b" c'  # not starting with a quote: the text itself
+    with pytest.raises(ValueError) as exc:
+        normalize_value('TXT', '"unterminated')
+    assert 'zone-file text' in str(exc.value)
 
 
 @pytest.mark.parametrize('mode, expected, actual, result', [
@@ -103,16 +110,36 @@ def test_matches_unknown_mode():
 def test_normalize_name():
     assert normalize_name('CDN.Example.COM.') == 'cdn.example.com'
     assert normalize_name('_dnsauth.cdn.example.com') == '_dnsauth.cdn.example.com'
+    assert normalize_name('*.example.org') == '*.example.org'
+    assert normalize_name('localhost') == 'localhost'
     assert normalize_name(u'b\xfccher.example') == 'xn--bcher-kva.example'
 
 
+@pytest.mark.parametrize('name, expected', [
+    (u'fa\xdf.example.com', 'xn--fa-hia.example.com'),  # IDNA 2008: not fass.example.com as IDNA 2003 made it
+    (u'stra\xdfe.example.com', 'xn--strae-oqa.example.com'),
+    (u'b\xfccher.example.com', 'xn--bcher-kva.example.com'),
+    (u'_dnsauth.FA\xdf.example.com.', '_dnsauth.xn--fa-hia.example.com'),
+])
+def test_normalize_name_is_the_idna_2008_normaliser(name, expected):
+    assert normalize_name(name) == expected
+
+
+def test_results_show_the_name_in_both_forms():
+    spec = build_specs([dict(name=u'Fa\u00df.Example.com.', type='CNAME', value=u'B\u00fccher.example.net', mode='equals')])[0]
+    assert (spec.name, spec.expected) == ('xn--fa-hia.example.com', ['xn--bcher-kva.example.net'])
+    shown = _dns.RecordState(spec).as_dict()
+    assert (shown['name'], shown['name_unicode']) == ('xn--fa-hia.example.com', u'fa\u00df.example.com')
+
+
 @pytest.mark.parametrize('name, fragment', [
-    ('', 'empty'),
+    ('', 'required'),
     ('a..example.com', 'empty label'),
-    ('-a.example.com', 'starts or ends'),
-    ('a b.example.com', "' '"),
+    ('-a.example.com', 'is not valid'),
+    ('a b.example.com', 'is not valid'),
     ('x' * 64 + '.example.com', '63'),
     ('.'.join(['abcdefghi'] * 26), '253'),
+    (u'a\u200db.example.com', 'IDNA 2008'),
 ])
 def test_normalize_name_errors_name_the_field(name, fragment):
     with pytest.raises(ValueError) as exc:

@@ -8,9 +8,10 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _domain
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import (
-    DomainError, normalize_domain, normalize_region, oss_accelerate_host, oss_public_host, ownership_record_name,
-    validate_bind_domain, validate_bucket_name,
+    DomainError, normalize_domain, normalize_region, oss_accelerate_host, oss_public_host, ownership_record_name, to_unicode,
+    validate_bind_domain, validate_bucket_name, with_unicode,
 )
 
 # (input, expected normalised form) for names OSS accepts as bindings
@@ -148,3 +149,68 @@ def test_endpoint_names():
     assert oss_accelerate_host('demo-assets') == 'demo-assets.oss-accelerate.aliyuncs.com'
     assert oss_accelerate_host('demo-assets', overseas=True) == 'demo-assets.oss-accelerate-overseas.aliyuncs.com'
     assert ownership_record_name('www.example.com') == '_dnsauth.www.example.com'
+
+
+# --- IDNA 2008 / UTS #46, non-transitional ----------------------------------------------------------------------------
+
+IDNA_2008 = [
+    (u'fa\u00df.example.com', 'xn--fa-hia.example.com', u'fa\u00df.example.com'),  # IDNA 2003: fass.example.com
+    (u'stra\u00dfe.example.com', 'xn--strae-oqa.example.com', u'stra\u00dfe.example.com'),  # IDNA 2003: strasse.example.com
+    (u'b\u00fccher.example.com', 'xn--bcher-kva.example.com', u'b\u00fccher.example.com'),
+    (u'B\u00dcCHER.Example.COM.', 'xn--bcher-kva.example.com', u'b\u00fccher.example.com'),  # UTS #46 case folding
+    (u'\uff26\uff21\u00df\u3002example.com', 'xn--fa-hia.example.com', u'fa\u00df.example.com'),  # full width, ideographic stop
+    ('XN--FA-HIA.example.com', 'xn--fa-hia.example.com', u'fa\u00df.example.com'),  # punycode given: kept, checked
+    (u'\u4f8b\u5b50.example.com', 'xn--fsqu00a.example.com', u'\u4f8b\u5b50.example.com'),
+    ('ab--cd.example.com', 'ab--cd.example.com', 'ab--cd.example.com'),  # an ASCII label is a host name, not an IDN
+]
+
+
+@pytest.mark.parametrize('given, ascii_name, unicode_name', IDNA_2008)
+def test_idna_2008_uts46_non_transitional(given, ascii_name, unicode_name):
+    assert validate_bind_domain(given) == ascii_name
+    assert to_unicode(ascii_name) == unicode_name
+
+
+@pytest.mark.parametrize('given, fragment', [
+    (u'a\u200db.example.com', 'not allowed by IDNA 2008'),  # a joiner outside its context (CONTEXTJ)
+    (u'a\u2488.example.com', 'IDNA 2008'),  # a code point UTS #46 disallows
+    ('xn--zz.example.com', 'not a valid IDNA 2008 A-label'),
+    (u'\u05d0a.example.com', 'not allowed by IDNA 2008'),  # the bidi rule: Hebrew and Latin in one label
+])
+def test_names_idna_2008_refuses_fail_naming_the_field(given, fragment):
+    with pytest.raises(DomainError) as excinfo:
+        normalize_domain(given, field='records[0].name')
+    assert str(excinfo.value).startswith('records[0].name: ')
+    assert fragment in str(excinfo.value)
+    assert excinfo.value.field == 'records[0].name'
+
+
+def test_record_names_keep_underscores_and_wildcards_next_to_idn_labels():
+    assert normalize_domain(u'_dnsauth.fa\u00df.example.com', allow_underscore=True) == '_dnsauth.xn--fa-hia.example.com'
+    assert normalize_domain(u'*.b\u00fccher.example.com', allow_wildcard=True) == '*.xn--bcher-kva.example.com'
+    assert to_unicode('_dnsauth.xn--fa-hia.example.com') == u'_dnsauth.fa\u00df.example.com'
+    assert to_unicode('@') == '@'
+
+
+def test_names_a_resolver_is_asked_for_need_not_be_fully_qualified():
+    assert normalize_domain('localhost', fqdn=False) == 'localhost'
+    assert normalize_domain('1.2.0.192.in-addr.arpa', fqdn=False) == '1.2.0.192.in-addr.arpa'
+
+
+def test_with_unicode_adds_keys_next_to_the_names():
+    result = dict(zone='example.com', rr='xn--fa-hia', fqdn=None)
+    assert with_unicode(result, 'zone', 'rr', 'fqdn', 'absent') is result
+    assert result == dict(zone='example.com', zone_unicode='example.com', rr='xn--fa-hia', rr_unicode=u'fa\u00df', fqdn=None,
+                          fqdn_unicode=None)
+
+
+def test_without_the_idna_package(monkeypatch):
+    monkeypatch.setattr(_domain, 'HAS_IDNA', False)
+    # ASCII names, punycode included, need nothing; the Unicode form comes from the standard punycode codec.
+    assert validate_bind_domain('www.example.com') == 'www.example.com'
+    assert validate_bind_domain('xn--fa-hia.example.com') == 'xn--fa-hia.example.com'
+    assert to_unicode('xn--fa-hia.example.com') == u'fa\u00df.example.com'
+    with pytest.raises(DomainError) as excinfo:
+        validate_bind_domain(u'fa\u00df.example.com')
+    assert str(excinfo.value).startswith('domain: ')
+    assert 'idna' in str(excinfo.value) and 'xn--' in str(excinfo.value)

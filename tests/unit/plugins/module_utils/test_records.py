@@ -79,7 +79,10 @@ def test_bad_values_name_the_field(rtype, given, field, words):
 def test_canonical_value_never_fails_on_odd_service_values():
     assert canonical_value('A', 'not-an-ip') == 'not-an-ip'
     assert canonical_value('CNAME', 'Odd Host.') == 'odd host'
-    assert canonical_value('TXT', '"quoted"') == 'quoted'
+    # The API gives a TXT value back as stored (it removed the quotes around it when it was written): the content itself.
+    assert canonical_value('TXT', '"quoted"') == '"quoted"'
+    assert canonical_value('TXT', 'v=spf1 -all') == 'v=spf1 -all'
+    assert canonical_value('TXT', None) == ''
 
 
 # --- names ---------------------------------------------------------------------------------------------------------
@@ -313,3 +316,12 @@ def test_set_view_and_apply_plan_order():
     view = set_view(spec, plan.after)
     assert view['record'] == 't.example.com' and [entry['value'] for entry in view['records']] == ['w', 'x', 'y', 'z']
     assert set_view(spec, []) == {}
+
+
+def test_host_records_the_api_gives_in_unicode_compare_in_punycode():
+    # The console accepts Chinese labels; a record read back so is compared under its IDNA 2008 name.
+    record = Record.from_api(dict(RR=u'\u4f8b\u5b50', Type='A', Value='192.0.2.1', TTL=600, RecordId='1'))
+    assert record.rr == 'xn--fsqu00a'
+    assert record.to_result('example.com')['fqdn_unicode'] == u'\u4f8b\u5b50.example.com'
+    assert Record.from_api(dict(RR='WWW', Type='A', Value='192.0.2.1')).rr == 'www'
+    assert Record.from_api(dict(RR=None, Type='A', Value='192.0.2.1')).rr == '@'

@@ -234,3 +234,55 @@ def test_info_name_zone_and_missing_zone(fake):
     failed, result = info(dict(zone='example.org', ignore_missing_zone=True))
     assert not failed and result['zone_found'] is False
     assert fake.writes == []
+
+
+# --- internationalised names and the one TXT grammar ------------------------------------------------------------------
+
+@pytest.mark.parametrize('given, rr, unicode_rr', [
+    (u'fa\u00df.example.com', 'xn--fa-hia', u'fa\u00df'),  # IDNA 2008; IDNA 2003 would write fass
+    (u'STRA\u00dfE.example.com.', 'xn--strae-oqa', u'stra\u00dfe'),
+    (u'_dnsauth.b\u00fccher.example.com', '_dnsauth.xn--bcher-kva', u'_dnsauth.b\u00fccher'),
+])
+def test_idn_record_names_are_written_in_punycode_and_shown_in_both_forms(fake, given, rr, unicode_rr):
+    failed, result = run(dict(record=given, type='A', value=['192.0.2.1']))
+    assert not failed and result['changed']
+    assert [r.rr for r in fake.zones['example.com']] == [rr]
+    assert (result['zone'], result['zone_unicode']) == ('example.com', 'example.com')
+    assert (result['rr'], result['rr_unicode']) == (rr, unicode_rr)
+    assert (result['fqdn'], result['fqdn_unicode']) == (rr + '.example.com', unicode_rr + u'.example.com')
+    failed, again = run(dict(zone='example.com', rr=unicode_rr, type='A', value=['192.0.2.1']))
+    assert not failed and not again['changed'] and again['rr'] == rr
+    failed, listed = info(dict(record=given))
+    assert (listed['fqdn'], listed['fqdn_unicode'], listed['rr_unicode']) == (rr + '.example.com', unicode_rr + u'.example.com', unicode_rr)
+    assert [(r['rr'], r['rr_unicode'], r['fqdn_unicode']) for r in listed['records']] == [(rr, unicode_rr, unicode_rr + u'.example.com')]
+
+
+def test_a_record_name_idna_2008_refuses_fails_naming_the_field(fake):
+    failed, result = run(dict(record=u'a\u200db.example.com', type='A', value=['192.0.2.1']))
+    assert failed and result['field'] == 'record' and 'IDNA 2008' in result['msg']
+    failed, result = run(dict(zone='example.com', rr='xn--zz', type='A', value=['192.0.2.1']))
+    assert failed and result['field'] == 'rr' and 'IDNA 2008' in result['msg']
+    assert fake.writes == [] and fake.reads == 0
+
+
+def test_conflicting_records_carry_unicode_names(fake):
+    fake.seed('example.com', 'xn--fa-hia', 'A', '192.0.2.1')
+    failed, result = run(dict(record=u'fa\u00df.example.com', type='CNAME', value=['x.example.net']))
+    assert failed and result['error_code'] == 'DomainRecordConflict'
+    assert [(r['fqdn'], r['fqdn_unicode']) for r in result['conflicting_records']] == [('xn--fa-hia.example.com', u'fa\u00df.example.com')]
+
+
+def test_txt_written_as_its_joined_content_and_unchanged_the_second_time(fake):
+    values = ['"v=spf1" "-all"', '"say \\"hi\\""', 'x' * 300]
+    failed, result = run(dict(record='t.example.com', type='TXT', value=values))
+    assert not failed and result['changed']
+    assert sorted(r.value for r in fake.zones['example.com']) == sorted(['v=spf1-all', 'say "hi"', 'x' * 300])
+    failed, again = run(dict(record='t.example.com', type='TXT', value=['v=spf1-all', '"say \\"hi\\""', '"%s" "%s"' % ('x' * 255, 'x' * 45)]))
+    assert not failed and not again['changed']
+    assert fake.writes == ['add', 'add', 'add']
+
+
+def test_txt_value_the_service_would_change_is_refused_before_any_call(fake):
+    failed, result = run(dict(record='t.example.com', type='TXT', value=['ok', '"ends with a space "']))
+    assert failed and result['field'] == 'value[1]' and 'ends with a space' in result['msg']
+    assert fake.writes == [] and fake.reads == 0

@@ -101,7 +101,7 @@ def test_done_after_rounds(fake, tmp_path):
     assert result['elapsed'] == pytest.approx(0.25 + 0.3125, abs=1e-3)  # poll_interval, then 1.25 times longer
     first, second = result['records']
     target = ['bucket.oss-cn-hangzhou.aliyuncs.com']
-    assert first == dict(name='cdn.example.org', type='CNAME', mode='equals', expected=target, done=True,
+    assert first == dict(name='cdn.example.org', name_unicode='cdn.example.org', type='CNAME', mode='equals', expected=target, done=True,
                          checks=3, elapsed=0.562, nameservers={'ns1.example.org': target, 'ns2.example.org': target})
     assert second['checks'] == 1 and second['done'] is True and second['expected'] == ['token']
     resolver = ScriptedResolver.instances[0]
