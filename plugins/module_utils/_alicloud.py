@@ -13,6 +13,7 @@ exceptions into the classes below, so that modules branch on one vocabulary of c
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import os
 import random
 import re
 import time
@@ -24,41 +25,87 @@ USER_AGENT = 'AnsibleCollection/alicloud_oss.domains/%s' % COLLECTION_VERSION
 
 DEFAULT_RETRIES = 8
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_SHARED_CREDENTIALS_FILE = '~/.aliyun/config.json'
+SIGNATURE_VERSIONS = ('v4', 'v1')
 
-# First set wins: the option itself, then the Terraform / older Ansible provider names, then the SDKs' names.
+# First set wins: the option itself, then the names of alibaba.alicloud and Terraform's alicloud provider, then the
+# SDKs' own names. The doc fragment (plugins/doc_fragments/alicloud.py) lists the same names in the same order.
 ENV_FALLBACKS = {
-    'alicloud_access_key': ['ALICLOUD_ACCESS_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_ID'],
-    'alicloud_secret_key': ['ALICLOUD_SECRET_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
+    'alicloud_access_key': ['ALICLOUD_ACCESS_KEY', 'ALICLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_ID'],
+    'alicloud_secret_key': ['ALICLOUD_SECRET_KEY', 'ALICLOUD_SECRET_ACCESS_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
     'alicloud_security_token': ['ALICLOUD_SECURITY_TOKEN', 'ALIBABA_CLOUD_SECURITY_TOKEN'],
-    'alicloud_region': ['ALICLOUD_REGION', 'ALIBABA_CLOUD_REGION_ID'],
+    'alicloud_region': ['ALICLOUD_REGION', 'ALICLOUD_REGION_ID', 'ALIBABA_CLOUD_REGION', 'ALIBABA_CLOUD_REGION_ID'],
+    'alicloud_profile': ['ALICLOUD_PROFILE', 'ALIBABA_CLOUD_PROFILE'],
+    'alicloud_shared_credentials_file': ['ALICLOUD_SHARED_CREDENTIALS_FILE'],
+    'alicloud_ecs_role_name': ['ALICLOUD_ECS_ROLE_NAME', 'ALIBABA_CLOUD_ECS_METADATA'],
+    'sts_endpoint': ['ALICLOUD_STS_ENDPOINT'],
+    'oss_signature_version': ['ALICLOUD_OSS_SIGNATURE_VERSION'],
     'oss_endpoint': ['ALICLOUD_OSS_ENDPOINT'],
     'alidns_endpoint': ['ALICLOUD_ALIDNS_ENDPOINT'],
 }
+# alicloud_assume_role.role_arn; read by AlicloudParams, because it also applies when alicloud_assume_role is not given.
+ASSUME_ROLE_ARN_ENV = 'ALICLOUD_ASSUME_ROLE_ARN'
+DEFAULT_SESSION_EXPIRATION = 3600
+
+# Which environment variable filled which option in this module run, so that a credential error can name it
+# ("the access key from ALICLOUD_ACCESS_KEY_ID ..."). Ansible does not tell; the fallback below records it. Reset by
+# alicloud_argument_spec(), which every module calls once, right before AnsibleModule() runs the fallbacks.
+_ENV_USED = {}
+
+
+def _fallback(option):
+    """(strategy, names) for the argument spec: env_fallback that also records which variable it read."""
+    def recording_env_fallback(*names):
+        value = env_fallback(*names)  # raises AnsibleFallbackNotFound when none is set
+        _ENV_USED[option] = next(name for name in names if name in os.environ)
+        return value
+    return (recording_env_fallback, ENV_FALLBACKS[option])
 
 
 def alicloud_argument_spec():
     """The options every API module shares; documented by the alicloud_oss.domains.alicloud fragment."""
+    _ENV_USED.clear()
     return dict(
         alicloud_access_key=dict(type='str', aliases=['access_key', 'access_key_id'], no_log=False,
-                                 fallback=(env_fallback, ENV_FALLBACKS['alicloud_access_key'])),
+                                 fallback=_fallback('alicloud_access_key')),
         alicloud_secret_key=dict(type='str', aliases=['secret_key', 'access_key_secret'], no_log=True,
-                                 fallback=(env_fallback, ENV_FALLBACKS['alicloud_secret_key'])),
+                                 fallback=_fallback('alicloud_secret_key')),
         alicloud_security_token=dict(type='str', aliases=['security_token'], no_log=True,
-                                     fallback=(env_fallback, ENV_FALLBACKS['alicloud_security_token'])),
-        alicloud_region=dict(type='str', aliases=['region'],
-                             fallback=(env_fallback, ENV_FALLBACKS['alicloud_region'])),
-        oss_endpoint=dict(type='str', fallback=(env_fallback, ENV_FALLBACKS['oss_endpoint'])),
-        alidns_endpoint=dict(type='str', fallback=(env_fallback, ENV_FALLBACKS['alidns_endpoint'])),
+                                     fallback=_fallback('alicloud_security_token')),
+        alicloud_region=dict(type='str', aliases=['region'], fallback=_fallback('alicloud_region')),
+        alicloud_profile=dict(type='str', aliases=['profile'], fallback=_fallback('alicloud_profile')),
+        alicloud_shared_credentials_file=dict(type='path', aliases=['shared_credentials_file'],
+                                              default=DEFAULT_SHARED_CREDENTIALS_FILE,
+                                              fallback=_fallback('alicloud_shared_credentials_file')),
+        alicloud_assume_role=dict(type='dict', aliases=['assume_role'], options=dict(
+            role_arn=dict(type='str'),
+            session_name=dict(type='str'),
+            session_expiration=dict(type='int', default=DEFAULT_SESSION_EXPIRATION),
+            policy=dict(type='str'),
+        )),
+        alicloud_ecs_role_name=dict(type='str', aliases=['ecs_role_name'], fallback=_fallback('alicloud_ecs_role_name')),
+        sts_endpoint=dict(type='str', fallback=_fallback('sts_endpoint')),
+        oss_signature_version=dict(type='str', choices=list(SIGNATURE_VERSIONS), default='v4',
+                                   fallback=_fallback('oss_signature_version')),
+        oss_endpoint=dict(type='str', fallback=_fallback('oss_endpoint')),
+        alidns_endpoint=dict(type='str', fallback=_fallback('alidns_endpoint')),
         api_retries=dict(type='int', default=DEFAULT_RETRIES),
         api_timeout=dict(type='float', default=DEFAULT_TIMEOUT),
     )
 
 
 class AlicloudParams(object):
-    """The shared options of one module run, resolved and checked."""
+    """The shared options of one module run, resolved and checked.
+
+    The credential options are only stored here; plugins/module_utils/_credentials.py picks the source (and reads an
+    aliyun CLI profile) in problem(), before any API call, and builds the one credentials provider of the run in
+    credentials().
+    """
 
     def __init__(self, access_key=None, secret_key=None, security_token=None, region=None,
-                 oss_endpoint=None, alidns_endpoint=None, retries=DEFAULT_RETRIES, timeout=DEFAULT_TIMEOUT):
+                 oss_endpoint=None, alidns_endpoint=None, retries=DEFAULT_RETRIES, timeout=DEFAULT_TIMEOUT,
+                 profile=None, shared_credentials_file=None, assume_role=None, ecs_role_name=None, sts_endpoint=None,
+                 oss_signature_version='v4', env_used=None, environ=None):
         self.access_key = access_key or None
         self.secret_key = secret_key or None
         self.security_token = security_token or None
@@ -67,9 +114,33 @@ class AlicloudParams(object):
         self.alidns_endpoint = alidns_endpoint or None
         self.retries = retries
         self.timeout = timeout
+        self.profile = profile or None
+        self.shared_credentials_file = shared_credentials_file or None
+        self.ecs_role_name = ecs_role_name or None
+        self.sts_endpoint = sts_endpoint or None
+        self.oss_signature_version = oss_signature_version or 'v4'
+        # option name -> environment variable that set it (empty when every value came from the task)
+        self.env_used = dict(env_used or {})
+        self.environ = os.environ if environ is None else environ
+        self.assume_role = self._assume_role(assume_role)
+        self.region_from = None
+        self._source = None
+        self._credentials = None
+
+    def _assume_role(self, given):
+        """alicloud_assume_role with its defaults; ALICLOUD_ASSUME_ROLE_ARN alone also asks for a role."""
+        env_arn = self.environ.get(ASSUME_ROLE_ARN_ENV) or None
+        if given is None and not env_arn:
+            return None
+        role = dict(role_arn=None, session_name=None, session_expiration=DEFAULT_SESSION_EXPIRATION, policy=None)
+        role.update((key, value) for key, value in (given or {}).items() if value not in (None, ''))
+        if not role['role_arn'] and env_arn:
+            role['role_arn'] = env_arn
+            self.env_used['alicloud_assume_role.role_arn'] = ASSUME_ROLE_ARN_ENV
+        return role
 
     @classmethod
-    def from_params(cls, params):
+    def from_params(cls, params, env_used=None):
         return cls(
             access_key=params.get('alicloud_access_key'),
             secret_key=params.get('alicloud_secret_key'),
@@ -79,39 +150,66 @@ class AlicloudParams(object):
             alidns_endpoint=params.get('alidns_endpoint'),
             retries=params.get('api_retries', DEFAULT_RETRIES),
             timeout=params.get('api_timeout', DEFAULT_TIMEOUT),
+            profile=params.get('alicloud_profile'),
+            shared_credentials_file=params.get('alicloud_shared_credentials_file'),
+            assume_role=params.get('alicloud_assume_role'),
+            ecs_role_name=params.get('alicloud_ecs_role_name'),
+            sts_endpoint=params.get('sts_endpoint'),
+            oss_signature_version=params.get('oss_signature_version') or 'v4',
+            env_used=env_used,
         )
 
     @classmethod
     def from_module(cls, module):
         """Build from module.params; fails the module (before any API call) when the options contradict."""
-        params = cls.from_params(module.params)
+        params = cls.from_params(module.params, env_used=_ENV_USED)
         problem = params.problem()
         if problem:
-            module.fail_json(msg=problem, error_code='InvalidParameter')
+            module.fail_json(msg=redact(problem, params.secrets()), error_code='InvalidParameter')
+        # Keys read from a CLI profile are secrets Ansible did not see as options: mask them in every result.
+        module.no_log_values.update(params.secrets())
+        for warning in params.source().warnings:
+            module.warn(warning)
         return params
 
     def problem(self):
-        """A message naming the field and the fix, or None when the options are usable."""
-        if bool(self.access_key) != bool(self.secret_key):
-            missing = 'alicloud_secret_key' if self.access_key else 'alicloud_access_key'
-            return ('%s is missing: give both alicloud_access_key and alicloud_secret_key (or the ALICLOUD_* / ALIBABA_CLOUD_* '
-                    'environment variables), or neither to use the default credential chain.' % missing)
-        if self.security_token and not self.access_key:
-            return ('alicloud_security_token needs alicloud_access_key and alicloud_secret_key: an STS token is only valid '
-                    'together with the temporary key pair it was issued with.')
+        """A message naming the field (or environment variable, or profile) and the fix, or None when usable."""
         if self.retries is not None and not 0 <= self.retries <= 50:
             return 'api_retries must be between 0 and 50, got %s.' % self.retries
         if self.timeout is not None and not 0 < self.timeout <= 600:
             return 'api_timeout must be more than 0 and at most 600 seconds, got %s.' % self.timeout
+        if self.oss_signature_version not in SIGNATURE_VERSIONS:
+            return 'oss_signature_version must be v4 or v1, got %r.' % self.oss_signature_version
+        from ansible_collections.alicloud_oss.domains.plugins.module_utils import _credentials  # pylint: disable=import-outside-toplevel
+        try:
+            self.source()
+        except _credentials.CredentialConfigError as exc:
+            return str(exc)
         return None
 
-    @property
-    def uses_default_chain(self):
-        return not self.access_key
+    def source(self):
+        """The chosen credential source (plain data, no SDK); raises _credentials.CredentialConfigError."""
+        if self._source is None:
+            from ansible_collections.alicloud_oss.domains.plugins.module_utils import _credentials  # pylint: disable=import-outside-toplevel
+            self._source = _credentials.choose_source(self)
+            if not self.region and self._source.region:
+                self.region = self._source.region
+                self.region_from = self._source.region_from
+        return self._source
+
+    def credentials(self):
+        """The credentials provider of this run, shared by the OSS and Alidns clients (one AssumeRole, not two)."""
+        if self._credentials is None:
+            from ansible_collections.alicloud_oss.domains.plugins.module_utils import _credentials  # pylint: disable=import-outside-toplevel
+            self._credentials = _credentials.RunCredentials(self)
+        return self._credentials
 
     def secrets(self):
-        """Values that must never appear in output."""
-        return [value for value in (self.secret_key, self.security_token) if value]
+        """Values that must never appear in output (the credentials fetched at run time are added by redact())."""
+        values = [self.secret_key, self.security_token]
+        if self._source is not None:
+            values.extend(self._source.secrets)
+        return [value for value in values if value]
 
     def retry_policy(self, **kwargs):
         return RetryPolicy(max_attempts=(self.retries or 0) + 1, **kwargs)
@@ -142,28 +240,6 @@ def split_endpoint(endpoint, field):
     return scheme, text
 
 
-def default_chain_credentials():
-    """Resolve credentials through the Alibaba Cloud default chain (environment, OIDC, profile files, ECS RAM role).
-
-    Returns (access_key, secret_key, security_token). The import is deferred because the credentials
-    package is heavy and only needed when no key was given.
-    """
-    try:
-        from alibabacloud_credentials.client import Client as CredentialClient
-    except ImportError:
-        raise AlicloudAuthError('MissingCredentials',
-                                'No access key was given and the alibabacloud-credentials package, needed for the default '
-                                'credential chain, is not installed. Set alicloud_access_key and alicloud_secret_key.')
-    try:
-        credential = CredentialClient().get_credential()
-    except Exception as exc:  # pylint: disable=broad-except
-        raise AlicloudAuthError('MissingCredentials',
-                                'No access key was given and the default credential chain found none (%s). Set '
-                                'alicloud_access_key and alicloud_secret_key, or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY.'
-                                % type(exc).__name__)
-    return credential.access_key_id, credential.access_key_secret, credential.security_token
-
-
 # ---------------------------------------------------------------------------------------------------------------------
 # Errors
 
@@ -175,9 +251,12 @@ TRANSIENT_CODES = frozenset([
     'ServiceUnavailable', 'InternalError', 'LastOperationNotFinished', 'RequestTimeout', 'Unavailable',
     'ServiceTemporarilyUnavailable', 'InternalServerError',
 ])
+# Transient answers that say the request came too early (Alidns refuses a write while the zone's previous one is being
+# applied), not that something broke: like throttling, retried until the time bound without using up api_retries.
+TOO_EARLY_CODES = frozenset(['LastOperationNotFinished'])
 AUTH_CODES = frozenset([
     'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'InvalidAccessKeyId.Inactive',
-    'Forbidden.RAM', 'Forbidden', 'AccessDenied', 'InvalidSecurityToken.Expired', 'InvalidSecurityToken.Malformed',
+    'Forbidden.RAM', 'Forbidden', 'AccessDenied', 'InvalidSecurityToken', 'InvalidSecurityToken.Expired', 'InvalidSecurityToken.Malformed',
     'InvalidSecurityToken.MismatchWithAccessKey', 'SecurityTokenExpired', 'InvalidTimeStamp.Expired',
     'RequestTimeTooSkewed', 'IncompleteSignature', 'MissingCredentials', 'InvalidCredentials',
 ])
@@ -326,7 +405,7 @@ class RetryPolicy(object):
             try:
                 return func(*args, **kwargs)
             except AlicloudError as exc:
-                if not isinstance(exc, AlicloudThrottlingError):
+                if not isinstance(exc, AlicloudThrottlingError) and exc.code not in TOO_EARLY_CODES:
                     counted += 1
                 if not is_retryable(exc) or self.max_attempts == 1 or counted >= self.max_attempts:
                     raise
@@ -344,11 +423,21 @@ class RetryPolicy(object):
 # ---------------------------------------------------------------------------------------------------------------------
 # Reporting
 
+# Credentials fetched while the module runs (STS, ECS role, OIDC): _credentials.py registers every secret it hands to
+# an SDK, so that a message that echoes one (an SDK error, a server's error document) is masked like the options are.
+_RUNTIME_SECRETS = set()
+
+
+def remember_secrets(*values):
+    # Real secrets are 30 characters and tokens hundreds: a short value would mask ordinary words in every message.
+    _RUNTIME_SECRETS.update(value for value in values if value and len(value) >= 8)
+
+
 def redact(text, secrets):
     """Replace every secret in text by a mask; used on any message that echoes service or SDK text."""
     if not text:
         return text
-    for secret in secrets or ():
+    for secret in sorted(set(secrets or ()) | _RUNTIME_SECRETS, key=len, reverse=True):
         if secret:
             text = text.replace(secret, '********')
     return text

@@ -19,8 +19,8 @@ __metaclass__ = type
 import traceback
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
-    USER_AGENT, AlicloudAuthError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError,
-    error_from_code, split_endpoint,
+    USER_AGENT, AlicloudAuthError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError, AlicloudServiceError,
+    AlicloudValidationError, error_from_code, split_endpoint,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
     Record, fqdn_of, longest_zone,
@@ -98,7 +98,7 @@ def translate_sdk_error(exc):
         if data.get('AccessDeniedDetail'):
             details['access_denied_detail'] = data['AccessDeniedDetail']
         if code == 'InvalidCredentials':
-            return AlicloudAuthError(code, 'No usable credentials: %s Set alicloud_access_key and alicloud_secret_key.' % message)
+            return AlicloudAuthError(code, 'No usable credentials: %s' % message)
         return error_from_code(code, message, request_id=request_id, http_status=status, details=details,
                                retry_after=retry_after / 1000.0 if retry_after else None)
     inner = getattr(exc, 'inner_exception', None)
@@ -106,8 +106,7 @@ def translate_sdk_error(exc):
     name = type(cause).__name__
     text = getattr(cause, 'message', None) or str(cause)
     if 'Credential' in name or 'unable to load credentials' in text.lower():
-        return AlicloudAuthError('MissingCredentials', 'No access key was given and the default credential chain found none (%s). '
-                                                       'Set alicloud_access_key and alicloud_secret_key.' % text)
+        return AlicloudAuthError('MissingCredentials', 'No usable credentials: %s' % text)
     if name in ('RetryError', 'ConnectionError', 'Timeout', 'ReadTimeout', 'ConnectTimeout') or isinstance(cause, (IOError, OSError)):
         return AlicloudConnectionError('No answer from Alibaba Cloud DNS: %s' % text, sent=not _looks_not_sent(text))
     if isinstance(cause, (RuntimeError, ValueError)) and 'json' in text.lower():
@@ -144,18 +143,11 @@ class AlidnsAPI(object):
         config = dict(endpoint=endpoint, protocol=protocol, region_id=self.params.region or DEFAULT_REGION,
                       user_agent=USER_AGENT, read_timeout=int(timeout * 1000),
                       connect_timeout=int(min(timeout, CONNECT_TIMEOUT_CAP) * 1000))
-        if self.params.access_key and self.params.secret_key:
-            config.update(access_key_id=self.params.access_key, access_key_secret=self.params.secret_key)
-            if self.params.security_token:
-                config['security_token'] = self.params.security_token
-        else:
-            try:
-                from alibabacloud_credentials.client import Client as CredentialClient
-            except ImportError:
-                raise AlicloudAuthError('MissingCredentials', 'No access key was given and alibabacloud-credentials, needed for '
-                                                              'the default credential chain, is not installed. Set '
-                                                              'alicloud_access_key and alicloud_secret_key.')
-            config['credential'] = CredentialClient()
+        # One credentials provider for the run (the same one the OSS client uses), asked for every request: see
+        # _credentials.py. Fetched once now, so that a source that cannot work fails, naming it, before any write.
+        self._credentials = self.params.credentials()
+        self._credentials.check()
+        config['credential'] = self._credentials.for_tea()
         return sdk['Client'](sdk['Config'](**config))
 
     def _request(self, action, **fields):
@@ -167,7 +159,9 @@ class AlidnsAPI(object):
         try:
             response = getattr(self._client, method)(request)
         except Exception as exc:  # pylint: disable=broad-except
-            raise translate_sdk_error(exc)
+            error = translate_sdk_error(exc)
+            credentials = getattr(self, '_credentials', None)
+            raise credentials.explain(error) if credentials is not None else error
         body = getattr(response, 'body', None)
         return body.to_map() if hasattr(body, 'to_map') else (body or {})
 
@@ -250,11 +244,17 @@ class AlidnsAPI(object):
         return None
 
     def add_record(self, zone, record):
-        """AddDomainRecord; returns the new record id. Never leaves a duplicate after a lost answer."""
-        lost = []
+        """AddDomainRecord; returns the new record id. Never leaves a duplicate after a lost answer.
+
+        Alidns accepts several A, AAAA and CNAME records with different values at one name (weighted round robin), so
+        the service would not stop a second CNAME; only an identical record is refused (DomainRecordDuplicate). A retry
+        therefore never adds blindly: after an attempt that may have been applied (no answer, or a 5xx), it reads the
+        name first and takes the record it finds.
+        """
+        maybe_applied = []
 
         def attempt():
-            if lost:
+            if maybe_applied:
                 # The previous attempt may have created the record before its answer was lost: look first.
                 found = self._find(zone, record)
                 if found is not None:
@@ -265,7 +265,12 @@ class AlidnsAPI(object):
                     ttl=record.ttl, line=record.line, priority=record.priority))
             except AlicloudConnectionError as exc:
                 if exc.sent:
-                    lost.append(exc)
+                    maybe_applied.append(exc)
+                raise
+            except AlicloudServiceError as exc:
+                # A 5xx can come after the write was made; LastOperationNotFinished (400) and throttling never do.
+                if (exc.http_status or 0) >= 500:
+                    maybe_applied.append(exc)
                 raise
             return str(body.get('RecordId'))
 
@@ -273,11 +278,11 @@ class AlidnsAPI(object):
         try:
             return policy.run(attempt)
         except AlicloudError as exc:
-            if exc.code == 'DomainRecordDuplicate' and (policy.retried or lost):
+            if exc.code == 'DomainRecordDuplicate' and (policy.retried or maybe_applied):
                 found = self._find(zone, record)
                 if found is not None:
                     return found.record_id
-            raise
+            raise self._explained(zone, record, exc)
 
     def update_record(self, zone, record):
         """UpdateDomainRecord with the whole desired state (record carries the id to keep)."""
@@ -290,11 +295,32 @@ class AlidnsAPI(object):
             # The service refuses an update to the state the record already has; after a lost answer that is our own
             # earlier attempt. Success once a read shows the record as wanted.
             if exc.code != 'DomainRecordDuplicate':
-                raise
+                raise self._explained(zone, record, exc)
             found = self._find(zone, record, by_id=True)
             if found is None or found.key != record.key or found.differs_from(record):
                 raise
         return record.record_id
+
+    def _explained(self, zone, record, exc):
+        """The error to raise for a refused add or update: QuotaExceeded.TTL names the range the zone allows."""
+        if exc.code != 'QuotaExceeded.TTL':
+            return exc
+        # The range depends on the zone's edition (https://www.alibabacloud.com/help/doc-detail/29806.htm); ask the zone.
+        try:
+            info = self.call('DescribeDomainInfo', domain_name=zone)
+        except AlicloudError:
+            info = {}
+        edition = info.get('VersionName') or info.get('VersionCode')
+        low = info.get('MinTtl')
+        if edition and low:
+            allowed = 'the zone %s is on the Alidns edition "%s", which allows TTLs from %s to 86400 seconds' % (zone, edition, low)
+        else:
+            allowed = ('TTLs must lie in the range of the zone\'s edition: from 600 seconds (free and personal editions), 60 '
+                       '(enterprise standard) or 1 (enterprise ultimate), up to 86400')
+        message = ('Alibaba Cloud DNS refused TTL %s for the %s record of %s: %s. Set ttl within that range, or move the zone to '
+                   'an edition that allows it. (%s)' % (record.ttl, record.type, fqdn_of(record.rr, zone), allowed, exc.message))
+        return AlicloudValidationError(exc.code, message, request_id=exc.request_id, http_status=exc.http_status,
+                                       details=exc.details)
 
     def delete_record(self, zone, record):
         """DeleteDomainRecord; a record that is already gone counts as deleted."""

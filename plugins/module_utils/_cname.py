@@ -23,8 +23,8 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
     AlicloudError, AlicloudParams, AlicloudValidationError, fail_with_error, redact,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import (
-    DomainError, normalize_region, oss_accelerate_host, oss_public_host, ownership_record_name, validate_bind_domain,
-    validate_bucket_name,
+    DomainError, normalize_region, oss_accelerate_host, oss_public_host, ownership_record_name, to_unicode, validate_bind_domain,
+    validate_bucket_name, with_unicode,
 )
 
 _UTC = datetime.timezone.utc
@@ -101,7 +101,14 @@ def iso_time(text):
 
 
 def ownership_record(domain, token):
-    return dict(name=ownership_record_name(domain), type='TXT', value=token)
+    # The token is plain text, so alidns_record writes it and wait_for_dns waits for it unchanged (one TXT grammar, _txt).
+    name = ownership_record_name(domain)
+    return dict(name=name, name_unicode=to_unicode(name), type='TXT', value=token)
+
+
+def binding_result(binding):
+    """A binding as modules return it: with the Unicode form of its domain next to it."""
+    return with_unicode(dict(binding), 'domain') if binding else binding
 
 
 def cname_target(bucket, region, target):
@@ -254,9 +261,18 @@ def explain_cname_error(client, err, bucket, domain, region, endpoint):
     if code == 'NoSuchBucket':
         return ('Bucket %s was not found at %s (alicloud_region %s). Check the bucket name, and that alicloud_region (or oss_endpoint) '
                 'is the region the bucket was created in.' % (bucket, endpoint, region)), extra
-    if code in ('CnameIsForbidden', 'CnameIsRisk', 'CnameDenied'):
-        return ('OSS will not bind %s (%s): the domain is reserved, classed as high-risk or refused by OSS; use another domain.'
-                % (domain, code)), extra
+    if code == 'CnameDenied':
+        # OSS's HTTP 403 troubleshooting page: "The cname belongs to another user", the domain is bound to another bucket.
+        return ('OSS will not bind %s to bucket %s (CnameDenied): the domain is bound to a bucket of another Alibaba Cloud account, '
+                'and a domain can be bound to one bucket at a time. Have that account unbind it (DeleteCname), then run this task '
+                'again. If you own the domain but not that account, prove ownership first (alicloud_oss.domains.oss_domain_ownership '
+                'and its TXT record): OSS lets a verified owner map the domain to another bucket.' % (domain, bucket)), extra
+    if code == 'CnameIsForbidden':
+        return ('OSS will not bind %s (CnameIsForbidden): the domain ends with a name Alibaba Cloud reserves (aliyuncs.com, '
+                'aliyun.com, aliyun-inc.com, taobaocdn.com, taobao.com); use a domain of your own.' % domain), extra
+    if code == 'CnameIsRisk':
+        return ('OSS will not bind %s (CnameIsRisk): Alibaba Cloud classes the domain as high-risk; use another domain, or ask '
+                'Alibaba Cloud support to review it.' % domain), extra
     argument = (err.details or {}).get('ArgumentName')
     if 'Conflict' in code or code.startswith('Cas') or argument == 'PreviousCertId':
         return ('OSS refused the certificate change for %s on bucket %s because the bound certificate is not the one this task read '
@@ -267,19 +283,54 @@ def explain_cname_error(client, err, bucket, domain, region, endpoint):
         return ('OSS refused the certificate for %s on bucket %s (%s); check %s.' % (domain, bucket, argument or code, option)), extra
     endpoint_hint = (err.details or {}).get('Endpoint')
     if code == 'AccessDenied' and (endpoint_hint or 'specified endpoint' in (err.message or '')):
-        match = re.match(r'^(?:[a-z0-9-]+\.)?oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$', endpoint_hint or '')
-        where = ('region %s (endpoint %s)' % (match.group(1), endpoint_hint)) if match else ('endpoint %s' % (endpoint_hint or 'OSS named'))
-        return ('Bucket %s is not in region %s: OSS says it must be addressed at %s. Set alicloud_region%s to the bucket\'s region '
-                '(or oss_endpoint to that endpoint).' % (bucket, region, where, ' to %s' % match.group(1) if match else '')), extra
+        right = bucket_region_from_error(err)
+        oss_endpoint = getattr(getattr(client, 'params', None), 'oss_endpoint', None) or ''
+        if right:
+            extra['bucket_region'] = right
+            message = ('The bucket %s is in region %s; set alicloud_region: %s. It is not in region %s, which the request was made '
+                       'for: OSS says it must be addressed at %s.' % (bucket, right, right, region, endpoint_hint))
+            region_from = getattr(getattr(client, 'params', None), 'region_from', None)
+            if region_from:
+                message += ' (The region %s came from %s.)' % (region, region_from)
+            if 'aliyuncs.com' in oss_endpoint:
+                message += ' oss_endpoint (%s) names another region: remove it, or set it to %s.' % (oss_endpoint, endpoint_hint)
+            return message, extra
+        return ('Bucket %s is not in region %s: OSS says it must be addressed at %s. Set alicloud_region to the bucket\'s region '
+                '(or oss_endpoint to that endpoint).' % (bucket, region, endpoint_hint or 'another endpoint')), extra
+    if code in ('AccessDenied',) and (err.details or {}).get('EC') == _oss.V1_REFUSED_EC:
+        return None, extra  # _oss says it all: drop oss_signature_version: v1
     if code in ('AccessDenied',):
         return ('Access denied on bucket %s: the key needs oss:ListCname, oss:PutCname and oss:DeleteCname (and, with a certificate, '
                 'the yundun-cert permissions OSS documents), and the bucket must belong to this account.' % bucket), extra
     return None, extra
 
 
+_REGION_ENDPOINT = re.compile(r'^(?:[a-z0-9-]+\.)?oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com\.?$')
+
+
+def bucket_region_from_error(err):
+    """The bucket's region when OSS refused a request addressed to another region (403 AccessDenied whose Endpoint is
+    oss-<region>.aliyuncs.com), else None."""
+    if err.code != 'AccessDenied':
+        return None
+    match = _REGION_ENDPOINT.match(((err.details or {}).get('Endpoint') or '').strip().lower())
+    if not match:
+        return None
+    try:
+        return normalize_region(match.group(1))
+    except DomainError:
+        return None
+
+
 def _fail_api(module, client, err, bucket, domain, region, secrets, result):
     """Fail with the API error, an explanation of what to do about it, and its machine-readable code."""
     message, extra = explain_cname_error(client, err, bucket, domain, region, client.endpoint)
+    right = extra.get('bucket_region')
+    if right and result.get('target') == oss_public_host(bucket, region):
+        # The target was computed from the wrong region: show the one the CNAME record must really point at.
+        result['target'] = oss_public_host(bucket, right)
+        if result.get('cname_record'):
+            result['cname_record'] = dict(result['cname_record'], value=result['target'])
     result.update(extra)
     fail_with_error(module, err, msg=message, secrets=secrets, **result)
 
@@ -292,8 +343,8 @@ def run_bucket_cname(module):
     domain = validated_domain(module, p['domain'])
     state = p['state']
     target = cname_target(bucket, region, p['target'])
-    result = dict(changed=False, bucket=bucket, domain=domain, target=target,
-                  cname_record=dict(name=domain, type='CNAME', value=target))
+    result = dict(changed=False, bucket=bucket, domain=domain, domain_unicode=to_unicode(domain), target=target,
+                  cname_record=dict(name=domain, name_unicode=to_unicode(domain), type='CNAME', value=target))
     wanted_cert = None
     wanted_info = None
     cert_option = p.get('certificate') or None
@@ -351,7 +402,7 @@ def run_bucket_cname(module):
         except AlicloudError as exc:
             module.warn('The change was made, but reading the binding back failed (%s); binding shows the expected state.' % exc)
 
-    result.update(changed=plan.changed, binding=after)
+    result.update(changed=plan.changed, binding=binding_result(after))
     if module._diff:
         result['diff'] = dict(before=_binding_view(bucket, domain, current), after=_binding_view(bucket, domain, after))
     module.exit_json(**result)
@@ -396,7 +447,7 @@ def run_bucket_cname_info(module):
             if domains is not None and binding['domain'] not in domains:
                 continue
             entry = dict(bucket=bucket, target=oss_public_host(bucket, region))
-            entry.update(binding)
+            entry.update(binding_result(binding))
             cert = entry.get('certificate')
             if cert:
                 cert = dict(cert)
@@ -428,7 +479,7 @@ def run_domain_ownership(module, zone_lookup=None):
     bucket = validated_bucket(module, p['bucket'])
     domain = validated_domain(module, p['domain'])
     secrets = params.secrets()
-    result = dict(changed=False, bucket=bucket, domain=domain)
+    result = dict(changed=False, bucket=bucket, domain=domain, domain_unicode=to_unicode(domain))
     client = make_client(module, params, bucket, region, secrets)
     try:
         current = client.get_token(domain)
@@ -455,6 +506,7 @@ def run_domain_ownership(module, zone_lookup=None):
         found = zone_lookup(module, params, ownership_record_name(domain))
         if found:
             result['zone'], result['rr'] = found
+        with_unicode(result, 'zone', 'rr')
     if module._diff:
         result['diff'] = dict(before=before, after=dict(token=value, expire_time=result['expire_time']))
     module.exit_json(**result)

@@ -20,9 +20,10 @@ __metaclass__ = type
 import traceback
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
-    AlicloudConnectionError, AlicloudError, AlicloudServiceError, AlicloudValidationError, default_chain_credentials,
+    AlicloudAuthError, AlicloudConnectionError, AlicloudError, AlicloudServiceError, AlicloudValidationError,
     error_from_code, split_endpoint,
 )
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import DomainError, normalize_region
 
 CONNECT_TIMEOUT_CAP = 5.0
 HOLDER_SEARCH_LIMIT = 100
@@ -40,7 +41,7 @@ class MissingLibraryError(Exception):
 
 
 def _oss2():
-    """Import oss2 once, on first use."""
+    """Import oss2 once, on first use; it must be 2.18.4 or later, the first with V4 signing (ProviderAuthV4)."""
     if 'oss2' not in _LIBRARY:
         try:
             import oss2  # pylint: disable=import-outside-toplevel
@@ -49,10 +50,14 @@ def _oss2():
         except ImportError:
             _LIBRARY['oss2'] = (None, traceback.format_exc())
         else:
-            _LIBRARY['oss2'] = (oss2, None)
+            if hasattr(oss2, 'ProviderAuthV4'):
+                _LIBRARY['oss2'] = (oss2, None)
+            else:
+                _LIBRARY['oss2'] = (None, 'oss2 %s has no V4 signing (ProviderAuthV4); 2.18.4 or later is needed.'
+                                    % getattr(oss2, '__version__', '(unknown version)'))
     module, trace = _LIBRARY['oss2']
     if module is None:
-        raise MissingLibraryError('oss2', trace)
+        raise MissingLibraryError('oss2 >= 2.18.4', trace)
     return module
 
 
@@ -74,16 +79,23 @@ def endpoint_url(endpoint, region):
     return '%s://%s' % split_endpoint(endpoint, 'oss_endpoint')
 
 
-def make_auth(params):
-    """oss2 signer: Auth for a key pair, StsAuth with a security token, else the default credential chain."""
+def make_auth(params, credentials=None):
+    """oss2 signer over the run's credentials provider: V4 (ProviderAuthV4; the Bucket carries the region), or V1
+    (ProviderAuth) only when oss_signature_version is v1. oss2 asks the provider for credentials on every request it
+    signs, so credentials that expire are refreshed, whatever their source."""
     oss2 = _oss2()
-    if params.access_key:
-        if params.security_token:
-            return oss2.StsAuth(params.access_key, params.secret_key, params.security_token)
-        return oss2.Auth(params.access_key, params.secret_key)
-    access_key, secret_key, token = default_chain_credentials()
-    provider = oss2.credentials.StaticCredentialsProvider(access_key, secret_key, token or '')
-    return oss2.ProviderAuth(provider)
+    provider = (credentials or params.credentials()).for_oss()
+    if params.oss_signature_version == 'v1':
+        return oss2.ProviderAuth(provider)
+    return oss2.ProviderAuthV4(provider)
+
+
+def signing_region(region):
+    """The region in a V4 signature's scope: the bucket's region id (`oss-` prefix removed)."""
+    try:
+        return normalize_region(region)
+    except DomainError:
+        return region
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -155,6 +167,21 @@ def translate(oss2, exc):
     return error_from_code(code, message, getattr(exc, 'request_id', None) or None, status, details=details)
 
 
+# OSS's error page for a V1-signed request from an account or bucket that must use V4.
+V1_REFUSED_EC = '0002-00000080'
+
+
+def explain_v1_refusal(error):
+    """Say what to change when OSS refuses a request because it was signed with V1 (oss_signature_version: v1)."""
+    ec = (error.details or {}).get('EC') or ''
+    text = (error.message or '').lower()
+    if error.http_status == 403 and (ec == V1_REFUSED_EC or ('v1' in text and 'signature' in text)):
+        error.message = ('%s OSS refused this V1-signed request: this account or bucket only accepts V4 signatures (OSS error '
+                         '%s). Remove oss_signature_version: v1 (and ALICLOUD_OSS_SIGNATURE_VERSION); V4 is the default.'
+                         % ((error.message or '').rstrip(), ec or V1_REFUSED_EC))
+    return error
+
+
 class OssClient(object):
     """The five CNAME operations of one bucket, returning plain dicts."""
 
@@ -167,13 +194,25 @@ class OssClient(object):
         self._oss2 = _oss2()
         timeout = float(params.timeout or 30.0)
         self._timeout = (min(CONNECT_TIMEOUT_CAP, timeout), timeout)
-        self._auth = make_auth(params)
+        self.credentials = params.credentials()
+        # Fetched once now: a source that cannot give credentials (no key, a role that cannot be assumed, no metadata
+        # service) fails here, naming the source, before the first request and so before any write.
+        self.credentials.check()
+        self._auth = make_auth(params, self.credentials)
         factory = bucket_factory or self._oss2.Bucket
         try:
             self._bucket = factory(self._auth, self.endpoint, bucket, connect_timeout=self._timeout,
-                                   app_name='alicloud_oss.domains')
+                                   app_name='alicloud_oss.domains', region=signing_region(region))
         except self._oss2.exceptions.OssError as exc:
             raise translate(self._oss2, exc)
+
+    def _explain(self, error):
+        if isinstance(error, AlicloudAuthError):
+            if self.params.oss_signature_version == 'v1':
+                explain_v1_refusal(error)
+            if not (error.details or {}).get('Endpoint'):  # the wrong-region refusal is not about the credentials
+                self.credentials.explain(error)
+        return error
 
     def _call(self, func, *args):
         oss2 = self._oss2
@@ -182,7 +221,7 @@ class OssClient(object):
             try:
                 return func(*args)
             except oss2.exceptions.OssError as exc:
-                raise translate(oss2, exc)
+                raise self._explain(translate(oss2, exc))
             except (RuntimeError, SyntaxError) as exc:  # oss2 raises these for a response it cannot parse
                 raise AlicloudServiceError('MalformedResponse', 'OSS sent a response oss2 could not parse (%s).' % exc)
 
@@ -235,13 +274,16 @@ class OssClient(object):
     def find_holder(self, domain, limit=HOLDER_SEARCH_LIMIT):
         """Which other bucket of this account has the domain bound: (bucket name or None, reason when unknown).
 
-        Best effort, on the error path only: ListBuckets, then ListCname of each other bucket (one attempt each).
+        Best effort, on the error path only: ListBuckets, then ListCname of each other bucket (one attempt each). Each
+        request is signed like the others (V4 unless oss_signature_version is v1), for the region of the bucket it goes
+        to: ListBuckets with this client's region, each bucket with the region OSS lists it in.
         """
         oss2 = self._oss2
         try:
-            service = oss2.Service(self._auth, self.endpoint, connect_timeout=self._timeout, app_name='alicloud_oss.domains')
+            service = oss2.Service(self._auth, self.endpoint, connect_timeout=self._timeout, app_name='alicloud_oss.domains',
+                                   region=signing_region(self.region))
             buckets = (service.list_buckets(max_keys=limit).buckets or [])[:limit]
-        except (oss2.exceptions.OssError, RuntimeError, SyntaxError) as exc:
+        except (oss2.exceptions.OssError, RuntimeError, SyntaxError, AlicloudError) as exc:
             return None, 'the account\'s buckets could not be listed (%s)' % (getattr(exc, 'code', '') or type(exc).__name__)
         for info in buckets:
             if info.name == self.bucket:
@@ -249,10 +291,12 @@ class OssClient(object):
             endpoint = self.endpoint
             if not self.params.oss_endpoint and info.extranet_endpoint:
                 endpoint = 'https://%s' % info.extranet_endpoint
+            region = signing_region(info.location) if info.location else signing_region(self.region)
             try:
-                other = oss2.Bucket(self._auth, endpoint, info.name, connect_timeout=self._timeout, app_name='alicloud_oss.domains')
+                other = oss2.Bucket(self._auth, endpoint, info.name, connect_timeout=self._timeout, app_name='alicloud_oss.domains',
+                                    region=region)
                 cnames = other.list_bucket_cname().cname or []
-            except (oss2.exceptions.OssError, RuntimeError, SyntaxError):
+            except (oss2.exceptions.OssError, RuntimeError, SyntaxError, AlicloudError):
                 continue
             if any((cname.domain or '').lower().rstrip('.') == domain for cname in cnames):
                 return info.name, None

@@ -14,16 +14,15 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
     AlicloudAuthError, AlicloudConflictError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError,
-    AlicloudParams, AlicloudServiceError, AlicloudThrottlingError, AlicloudValidationError, RetryPolicy,
+    AlicloudParams, AlicloudServiceError, AlicloudThrottlingError, AlicloudValidationError, ENV_FALLBACKS, RetryPolicy,
     alicloud_argument_spec, error_from_code, fail_with_error, is_retryable, split_endpoint,
 )
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
 
-ENV_NAMES = [
-    'ALICLOUD_ACCESS_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_SECRET_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-    'ALICLOUD_SECURITY_TOKEN', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_REGION', 'ALIBABA_CLOUD_REGION_ID',
-    'ALICLOUD_OSS_ENDPOINT', 'ALICLOUD_ALIDNS_ENDPOINT',
-]
+ENV_NAMES = sorted(set(name for names in ENV_FALLBACKS.values() for name in names) | set([
+    'ALICLOUD_ASSUME_ROLE_ARN', 'ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE',
+    'ALIBABA_CLOUD_ROLE_SESSION_NAME',
+]))
 SECRET = 'S3cr3t-Do-Not-Print-7f3a9c'
 TOKEN = 'STS-T0ken-Do-Not-Print-91be'
 
@@ -37,7 +36,8 @@ def clean_env(monkeypatch):
 def _params_main():
     module = AnsibleModule(argument_spec=alicloud_argument_spec(), supports_check_mode=True)
     params = AlicloudParams.from_module(module)
-    module.exit_json(changed=False, resolved=vars(params))
+    resolved = dict((key, value) for key, value in vars(params).items() if not key.startswith('_') and key != 'environ')
+    module.exit_json(changed=False, resolved=resolved, source=params.source().describe(), kind=params.source().kind)
 
 
 def _resolve(args):
@@ -48,19 +48,83 @@ def _resolve(args):
 
 # --- env fallback precedence -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('option, alicloud_env, sdk_env', [
-    ('access_key', 'ALICLOUD_ACCESS_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_ID'),
-    ('region', 'ALICLOUD_REGION', 'ALIBABA_CLOUD_REGION_ID'),
+@pytest.mark.parametrize('option, names', [
+    ('access_key', ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY']),
+    ('secret_key', ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_ACCESS_KEY', 'ALICLOUD_SECRET_KEY']),
+    ('security_token', ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN']),
+    ('region', ['ALIBABA_CLOUD_REGION_ID', 'ALIBABA_CLOUD_REGION', 'ALICLOUD_REGION_ID', 'ALICLOUD_REGION']),
+    ('profile', ['ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE']),
+    ('ecs_role_name', ['ALIBABA_CLOUD_ECS_METADATA', 'ALICLOUD_ECS_ROLE_NAME']),
+    ('sts_endpoint', ['ALICLOUD_STS_ENDPOINT']),
+    ('oss_signature_version', ['ALICLOUD_OSS_SIGNATURE_VERSION']),
 ])
-def test_option_beats_alicloud_env_beats_sdk_env(monkeypatch, option, alicloud_env, sdk_env):
-    monkeypatch.setenv('ALICLOUD_SECRET_KEY', SECRET)
-    if option != 'access_key':
+def test_option_beats_env_and_env_names_in_order(monkeypatch, option, names):
+    """Each variable, set from the last to the first, takes over; the option beats them all; env_used names the one read."""
+    def value(name):
+        return 'v1' if option == 'oss_signature_version' else 'from-' + name.lower()
+
+    if option not in ('access_key', 'secret_key', 'security_token'):
         monkeypatch.setenv('ALICLOUD_ACCESS_KEY', 'AK')
-    monkeypatch.setenv(sdk_env, 'from-sdk-env')
-    assert _resolve({})[option] == 'from-sdk-env'
-    monkeypatch.setenv(alicloud_env, 'from-alicloud-env')
-    assert _resolve({})[option] == 'from-alicloud-env'
-    assert _resolve({'alicloud_' + option: 'from-option'})[option] == 'from-option'
+        monkeypatch.setenv('ALICLOUD_SECRET_KEY', SECRET)
+    elif option == 'security_token':
+        monkeypatch.setenv('ALICLOUD_ACCESS_KEY', 'AK')
+        monkeypatch.setenv('ALICLOUD_SECRET_KEY', SECRET)
+    elif option == 'access_key':
+        monkeypatch.setenv('ALICLOUD_SECRET_KEY', SECRET)
+    else:
+        monkeypatch.setenv('ALICLOUD_ACCESS_KEY', 'AK')
+    full = option if option in ('sts_endpoint', 'oss_signature_version') else 'alicloud_' + option
+    for name in names:
+        monkeypatch.setenv(name, value(name))
+        resolved = _resolve({})
+        attribute = 'oss_signature_version' if option == 'oss_signature_version' else option
+        if option not in ('secret_key', 'security_token'):
+            assert resolved[attribute] == value(name)
+        assert resolved['env_used'][full] == name
+    given = 'v4' if option == 'oss_signature_version' else 'from-option'
+    if option == 'profile':
+        # A profile set in the task comes before the keys of the environment, so it is read (and is not in any file).
+        failed, result = run_module(_params_main, {full: given})
+        assert failed and "alicloud_profile 'from-option' (from the option alicloud_profile)" in result['msg']
+        return
+    resolved = _resolve({full: given})
+    if option not in ('secret_key', 'security_token'):
+        assert resolved['oss_signature_version' if option == 'oss_signature_version' else option] == given
+    assert full not in resolved['env_used']
+
+
+def test_env_names_match_the_contract():
+    assert ENV_FALLBACKS['alicloud_access_key'] == ['ALICLOUD_ACCESS_KEY', 'ALICLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_ID']
+    assert ENV_FALLBACKS['alicloud_secret_key'] == ['ALICLOUD_SECRET_KEY', 'ALICLOUD_SECRET_ACCESS_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET']
+    assert ENV_FALLBACKS['alicloud_security_token'] == ['ALICLOUD_SECURITY_TOKEN', 'ALIBABA_CLOUD_SECURITY_TOKEN']
+    assert ENV_FALLBACKS['alicloud_region'] == ['ALICLOUD_REGION', 'ALICLOUD_REGION_ID', 'ALIBABA_CLOUD_REGION', 'ALIBABA_CLOUD_REGION_ID']
+    assert ENV_FALLBACKS['alicloud_profile'] == ['ALICLOUD_PROFILE', 'ALIBABA_CLOUD_PROFILE']
+    assert ENV_FALLBACKS['alicloud_shared_credentials_file'] == ['ALICLOUD_SHARED_CREDENTIALS_FILE']
+    assert ENV_FALLBACKS['alicloud_ecs_role_name'] == ['ALICLOUD_ECS_ROLE_NAME', 'ALIBABA_CLOUD_ECS_METADATA']
+    assert ENV_FALLBACKS['sts_endpoint'] == ['ALICLOUD_STS_ENDPOINT']
+    assert ENV_FALLBACKS['oss_signature_version'] == ['ALICLOUD_OSS_SIGNATURE_VERSION']
+
+
+def test_defaults_of_the_new_options():
+    resolved = _resolve({'alicloud_access_key': 'AK', 'alicloud_secret_key': SECRET})
+    assert resolved['oss_signature_version'] == 'v4'
+    assert resolved['shared_credentials_file'].endswith('/.aliyun/config.json')
+    assert not resolved['shared_credentials_file'].startswith('~')
+    assert resolved['assume_role'] is None and resolved['ecs_role_name'] is None and resolved['profile'] is None
+    role = _resolve({'alicloud_access_key': 'AK', 'alicloud_secret_key': SECRET,
+                     'assume_role': {'role_arn': 'acs:ram::1:role/x'}})['assume_role']
+    assert role == {'role_arn': 'acs:ram::1:role/x', 'session_name': None, 'session_expiration': 3600, 'policy': None}
+
+
+def test_assume_role_arn_from_env_alone_asks_for_the_role(monkeypatch):
+    monkeypatch.setenv('ALICLOUD_ASSUME_ROLE_ARN', 'acs:ram::1:role/from-env')
+    failed, result = run_module(_params_main, {'alicloud_access_key': 'AK', 'alicloud_secret_key': SECRET})
+    assert not failed, result
+    assert result['resolved']['assume_role']['role_arn'] == 'acs:ram::1:role/from-env'
+    assert 'the environment variable ALICLOUD_ASSUME_ROLE_ARN' in result['source']
+    given = _resolve({'alicloud_access_key': 'AK', 'alicloud_secret_key': SECRET,
+                      'alicloud_assume_role': {'role_arn': 'acs:ram::1:role/given', 'session_expiration': 900}})
+    assert given['assume_role']['role_arn'] == 'acs:ram::1:role/given'
 
 
 def test_secret_fallback_order(monkeypatch):
@@ -87,8 +151,8 @@ def test_aliases_and_endpoints(monkeypatch):
 
 
 def test_no_key_means_default_chain():
-    assert AlicloudParams.from_params({}).uses_default_chain
-    assert not AlicloudParams.from_params({'alicloud_access_key': 'AK', 'alicloud_secret_key': 's'}).uses_default_chain
+    assert AlicloudParams.from_params({}).source().kind == 'default'
+    assert AlicloudParams.from_params({'alicloud_access_key': 'AK', 'alicloud_secret_key': 's'}).source().kind == 'static'
 
 
 @pytest.mark.parametrize('args, field', [
@@ -97,6 +161,15 @@ def test_no_key_means_default_chain():
     ({'alicloud_security_token': TOKEN}, 'alicloud_security_token'),
     ({'api_retries': 99}, 'api_retries'),
     ({'api_timeout': 0}, 'api_timeout'),
+    ({'alicloud_assume_role': {'session_name': 'x1'}}, 'role_arn'),
+    ({'alicloud_assume_role': {'role_arn': 'acs:ram::1:role/r', 'session_expiration': 899}}, 'session_expiration'),
+    ({'alicloud_assume_role': {'role_arn': 'acs:ram::1:role/r', 'session_expiration': 43201}}, 'session_expiration'),
+    ({'alicloud_assume_role': {'role_arn': 'arn:aws:iam::1:role/r'}}, 'role_arn'),
+    ({'alicloud_assume_role': {'role_arn': 'acs:ram::1:role/r', 'policy': '{not json'}}, 'policy'),
+    ({'alicloud_assume_role': {'role_arn': 'acs:ram::1:role/r', 'session_name': 'a b'}}, 'session_name'),
+    ({'sts_endpoint': 'http://sts.aliyuncs.com'}, 'sts_endpoint'),
+    ({'alicloud_ecs_role_name': 'bad/role'}, 'alicloud_ecs_role_name'),
+    ({'oss_signature_version': 'v2'}, 'oss_signature_version'),
 ])
 def test_contradictory_options_fail_naming_the_field(args, field):
     failed, result = run_module(_params_main, args)
@@ -260,6 +333,18 @@ def test_transient_errors_still_stop_at_the_attempt_bound_between_throttles():
     with pytest.raises(AlicloudServiceError):
         policy.run(func)
     assert func.calls == 5
+
+
+def test_last_operation_not_finished_does_not_use_up_the_attempts():
+    # Alidns refuses a write while the zone's previous write is applied: "too early", retried like throttling.
+    policy, sleeps = _policy(max_attempts=2)
+    early = error_from_code('LastOperationNotFinished', 'Last operation is not finished, please try again later.', http_status=400)
+    func = _Flaky([early] * 5)
+    assert policy.run(func) == 'ok'
+    assert func.calls == 6 and len(sleeps) == 5
+    policy, _sleeps = _policy(max_attempts=1)
+    with pytest.raises(AlicloudServiceError):
+        policy.run(_Flaky([early]))
 
 
 def test_throttling_is_not_retried_when_retries_are_off():

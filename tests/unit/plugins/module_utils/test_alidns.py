@@ -19,7 +19,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import (
     AlidnsAPI, parse_endpoint, translate_sdk_error,
 )
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import Record
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import Record, build_spec, ensure_record_set
 
 sdk_exceptions = pytest.importorskip('alibabacloud_tea_openapi.exceptions')
 tea_exceptions = pytest.importorskip('Tea.exceptions')
@@ -145,6 +145,9 @@ class FakeClient(object):
         self.calls = []
         self.faults = {}      # method -> list of ('before'|'after', exception)
         self.next_id = 100
+        self.stale_reads = 0  # how many name reads still miss the newest record (a read that lags a write)
+        self.refuse_duplicates = True  # False: accept even an identical record, to show that nothing relies on the refusal
+        self.edition = ('Alibaba Cloud DNS', 'mianfei', 600)
 
     def _fault(self, method, when):
         queue = self.faults.get(method) or []
@@ -170,7 +173,15 @@ class FakeClient(object):
         items = [item for item in self.records if item['DomainName'] == request.domain_name
                  and (item['RR'] + '.' + request.domain_name if item['RR'] != '@' else request.domain_name) == request.sub_domain
                  and (request.type is None or item['Type'] == request.type)]
+        if self.stale_reads:
+            self.stale_reads -= 1
+            items = items[:-1]
         return self._page(items, request, ('DomainRecords', 'Record'))
+
+    def describe_domain_info(self, request):
+        self.calls.append(('describe_domain_info', request.domain_name))
+        name, code, min_ttl = self.edition
+        return Response({'DomainName': request.domain_name, 'VersionName': name, 'VersionCode': code, 'MinTtl': min_ttl})
 
     def describe_domain_records(self, request):
         self.calls.append(('describe_domain_records', request.page_number))
@@ -181,7 +192,7 @@ class FakeClient(object):
         self.calls.append(('add_domain_record', request.value))
         self._fault('add_domain_record', 'before')
         for item in self.records:
-            if (item['RR'], item['Type'], item['Value']) == (request.rr, request.type, request.value):
+            if (item['RR'], item['Type'], item['Value']) == (request.rr, request.type, request.value) and self.refuse_duplicates:
                 raise _conflict('DomainRecordDuplicate')
         self.next_id += 1
         self.records.append({'DomainName': request.domain_name, 'RR': request.rr, 'Type': request.type, 'Value': request.value,
@@ -269,14 +280,76 @@ def test_add_after_lost_answer_rereads_and_creates_no_duplicate():
     assert [call[0] for call in client.writes()] == ['add_domain_record']
 
 
-def test_add_duplicate_on_retry_is_success_once_read_confirms():
+def test_add_after_a_5xx_rereads_before_it_retries():
     client = FakeClient()
-    # The first answer is a 503 although the record was written; the retry meets DomainRecordDuplicate.
+    # The first answer is a 503 although the record was written: the retry reads the name and finds it.
     client.faults['add_domain_record'] = [('after', _conflict('ServiceUnavailable', 503))]
     api = make_api(client)
     record_id = api.add_record('example.com', Record('www', 'A', '192.0.2.1'))
     assert record_id == client.records[0]['RecordId'] and len(client.records) == 1
+    assert len(client.writes()) == 1
+
+
+def test_add_duplicate_on_retry_is_success_once_read_confirms():
+    client = FakeClient()
+    # The answer is lost after the write, and the read before the retry lags behind it: the retry meets
+    # DomainRecordDuplicate, which counts as success once a read shows the record.
+    client.faults['add_domain_record'] = [('after', lost_answer())]
+    client.stale_reads = 1
+    api = make_api(client)
+    record_id = api.add_record('example.com', Record('www', 'A', '192.0.2.1'))
+    assert record_id == client.records[0]['RecordId'] and len(client.records) == 1
     assert len(client.writes()) == 2
+
+
+@pytest.mark.parametrize('faults', [
+    [('after', 'lost')],
+    [('after', 'lost'), ('after', 'lost')],
+    [('before', 'LastOperationNotFinished'), ('after', 'lost')],
+    [('after', 'InternalError')],
+    [('before', 'lost'), ('after', 'lost')],
+], ids=['lost', 'lost-twice', 'unfinished-then-lost', '500-after-write', 'dropped-then-lost'])
+def test_a_lost_reply_never_makes_a_second_cname(faults):
+    """Alidns accepts several CNAMEs at one name (weighted round robin): a retried AddDomainRecord whose first answer was lost
+    must read the name before adding again, so that exactly one CNAME exists. The fake accepts even an identical record here,
+    so the test does not lean on DomainRecordDuplicate."""
+    client = FakeClient()
+    client.refuse_duplicates = False
+    errors = {'lost': lost_answer, 'LastOperationNotFinished': lambda: _conflict('LastOperationNotFinished'),
+              'InternalError': lambda: _conflict('InternalError', 500)}
+    client.faults['add_domain_record'] = [(when, errors[kind]()) for when, kind in faults]
+    api = make_api(client, attempts=5)
+    spec = build_spec(dict(zone='example.com', rr='www', type='CNAME', value=['demo-assets.oss-cn-hangzhou.aliyuncs.com'],
+                           ttl=600, line='default', state='present', on_existing='replace'))
+    plan = ensure_record_set(api, spec)
+    cnames = [item for item in client.records if (item['RR'], item['Type']) == ('www', 'CNAME')]
+    assert [item['Value'] for item in cnames] == ['demo-assets.oss-cn-hangzhou.aliyuncs.com']
+    assert plan.creates[0].record_id == cnames[0]['RecordId']
+    # the name is read before every retry of the add; it is added again only when the read does not show it
+    adds = [call for call in client.writes() if call[0] == 'add_domain_record']
+    assert len(adds) == 1 + sum(1 for when, kind in faults if when == 'before')
+    # a second run changes nothing
+    assert not ensure_record_set(api, build_spec(dict(zone='example.com', rr='www', type='CNAME',
+                                                      value=['demo-assets.oss-cn-hangzhou.aliyuncs.com'], ttl=600,
+                                                      line='default', state='present', on_existing='replace'))).changed
+
+
+def test_quota_exceeded_ttl_names_the_range_of_the_zone():
+    client = FakeClient()
+    client.faults['add_domain_record'] = [('before', _conflict('QuotaExceeded.TTL'))]
+    with pytest.raises(AlicloudValidationError) as exc:
+        make_api(client).add_record('example.net', Record('www', 'A', '192.0.2.1', ttl=60))
+    assert exc.value.code == 'QuotaExceeded.TTL' and exc.value.http_status == 400 and exc.value.request_id == 'REQ-1'
+    assert 'TTL 60' in exc.value.message and 'www.example.net' in exc.value.message
+    assert 'on the Alidns edition "Alibaba Cloud DNS", which allows TTLs from 600 to 86400 seconds' in exc.value.message
+    assert len(client.writes()) == 1  # refused for good: not retried
+    client.records.append({'DomainName': 'example.net', 'RR': 'www', 'Type': 'A', 'Value': '192.0.2.1', 'TTL': 600,
+                           'Line': 'default', 'RecordId': '7'})
+    client.faults['update_domain_record'] = [('before', _conflict('QuotaExceeded.TTL'))]
+    client.edition = ('Enterprise Standard Edition', 'version_enterprise_basic', 60)
+    with pytest.raises(AlicloudValidationError) as exc:
+        make_api(client).update_record('example.net', Record('www', 'A', '192.0.2.1', ttl=30, record_id='7'))
+    assert 'edition "Enterprise Standard Edition", which allows TTLs from 60 to 86400 seconds' in exc.value.message
 
 
 def test_add_duplicate_without_retry_is_an_error():

@@ -14,10 +14,10 @@ import threading
 
 import pytest
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils import _cname, _oss
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _cname, _credentials, _oss
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
-    AlicloudConnectionError, AlicloudError, AlicloudNotFoundError, AlicloudParams, AlicloudServiceError, AlicloudValidationError,
-    RetryPolicy,
+    AlicloudAuthError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError, AlicloudParams, AlicloudServiceError,
+    AlicloudValidationError, RetryPolicy,
 )
 
 oss2 = pytest.importorskip('oss2')
@@ -150,15 +150,81 @@ def test_endpoint_url_refuses_what_oss2_cannot_use(given):
     assert err.value.message.startswith('oss_endpoint:')
 
 
-def test_auth_static_sts_and_default_chain(monkeypatch):
-    assert isinstance(_oss.make_auth(AlicloudParams(access_key='a', secret_key='b')), oss2.Auth)
-    assert isinstance(_oss.make_auth(AlicloudParams(access_key='a', secret_key='b', security_token='t')), oss2.StsAuth)
-    monkeypatch.setattr(_oss, 'default_chain_credentials', lambda: ('CHAIN-AK', 'CHAIN-SK', 'CHAIN-TOKEN'))
-    auth = _oss.make_auth(AlicloudParams())
-    assert isinstance(auth, oss2.ProviderAuth)
-    creds = auth.credentials_provider.get_credentials()
-    assert (creds.get_access_key_id(), creds.get_access_key_secret(), creds.get_security_token()) == \
-        ('CHAIN-AK', 'CHAIN-SK', 'CHAIN-TOKEN')
+def _signed_with(auth, params, region='cn-hangzhou'):
+    """Sign a request with auth and return (authorization header, security token header)."""
+    request = oss2.http.Request('GET', 'http://127.0.0.1:1/mybucket/', params={'cname': ''}, region=region, product='oss')
+    auth._sign_request(request, 'mybucket', '')
+    return request.headers['authorization'], request.headers.get('x-oss-security-token')
+
+
+@pytest.mark.parametrize('kwargs', [
+    dict(access_key='AKID', secret_key='SECRET'),
+    dict(access_key='AKID', secret_key='SECRET', security_token='STS-TOKEN'),
+])
+def test_v4_is_the_default_for_every_source(kwargs):
+    params = AlicloudParams(**kwargs)
+    auth = _oss.make_auth(params)
+    assert isinstance(auth, oss2.ProviderAuthV4)
+    header, token = _signed_with(auth, params, region='eu-central-1')
+    assert header.startswith('OSS4-HMAC-SHA256 Credential=AKID/')
+    assert '/eu-central-1/oss/aliyun_v4_request' in header
+    assert token == kwargs.get('security_token')
+
+
+def test_v1_only_with_the_option():
+    params = AlicloudParams(access_key='AKID', secret_key='SECRET', security_token='STS-TOKEN', oss_signature_version='v1')
+    auth = _oss.make_auth(params)
+    assert isinstance(auth, oss2.ProviderAuth) and not isinstance(auth, oss2.ProviderAuthV4)
+    header, token = _signed_with(auth, params)
+    assert header.startswith('OSS AKID:') and token == 'STS-TOKEN'
+
+
+def test_the_signer_asks_the_provider_for_every_request(monkeypatch):
+    """A provider that refreshes (as an STS or ECS-role provider does) is asked again for each request: nothing is cached."""
+    issued = []
+
+    class Refreshing(object):
+        def get_credentials(self):
+            issued.append('STS.KEY-%d' % len(issued))
+            return _credentials.StaticCredentials(issued[-1], 'secret-number-%d' % len(issued), 'token-number-%d' % len(issued))
+
+        def get_provider_name(self):
+            return 'ram_role_arn'
+
+    params = AlicloudParams(access_key='AKID', secret_key='SECRET')
+    run = params.credentials()
+    monkeypatch.setattr(run, '_provider', Refreshing())
+    auth = _oss.make_auth(params)
+    first = _signed_with(auth, params)
+    second = _signed_with(auth, params)
+    assert first[0].startswith('OSS4-HMAC-SHA256 Credential=STS.KEY-0/') and first[1] == 'token-number-1'
+    assert second[0].startswith('OSS4-HMAC-SHA256 Credential=STS.KEY-1/') and second[1] == 'token-number-2'
+
+
+def test_the_bucket_is_built_with_its_region_for_v4():
+    seen = {}
+
+    def factory(auth, endpoint, bucket, **kwargs):
+        seen.update(kwargs)
+        return object()
+
+    _oss.OssClient(AlicloudParams(access_key='a', secret_key='b'), 'mybucket', 'oss-eu-central-1', bucket_factory=factory)
+    assert seen['region'] == 'eu-central-1'
+
+
+def test_a_source_that_cannot_give_credentials_fails_before_any_request(server):
+    params = AlicloudParams(access_key='AKID', secret_key='SECRET', oss_endpoint=server.endpoint)
+    run = params.credentials()
+
+    class Broken(object):
+        def get_credentials(self):
+            raise ValueError('the access key id is empty')
+
+    run._provider = Broken()
+    with pytest.raises(AlicloudAuthError) as err:
+        _oss.OssClient(params, 'mybucket', 'cn-hangzhou')
+    assert 'the access key AKID (from the options alicloud_access_key and alicloud_secret_key)' in err.value.message
+    assert server.requests == []
 
 
 @pytest.mark.parametrize('timeout, expected', [(30.0, (5.0, 30.0)), (2.0, (2.0, 2.0))])
@@ -182,7 +248,8 @@ def test_list_cnames_returns_plain_dicts(server):
     bindings = make_client(server.endpoint).list_cnames()
     assert server.requests[0]['method'] == 'GET'
     assert server.requests[0]['path'] == '/mybucket/?cname='
-    assert server.requests[0]['headers']['authorization'].startswith('OSS AKID:')
+    assert server.requests[0]['headers']['authorization'].startswith('OSS4-HMAC-SHA256 Credential=AKID/')
+    assert '/cn-hangzhou/oss/aliyun_v4_request, Signature=' in server.requests[0]['headers']['authorization']
     assert bindings == [
         dict(domain='example.com', status='Enabled', last_modified='2021-09-15T02:35:07.000Z', certificate=dict(
             type='CAS', cert_id='493****-cn-hangzhou', status='Enabled', creation_date='Wed, 15 Sep 2021 02:35:06 GMT',
@@ -319,7 +386,7 @@ def test_missing_oss2_is_reported(monkeypatch):
     monkeypatch.setitem(_oss._LIBRARY, 'oss2', (None, 'Traceback: no oss2'))
     with pytest.raises(_oss.MissingLibraryError) as err:
         _oss.OssClient(AlicloudParams(access_key='a', secret_key='b'), 'mybucket', 'cn-hangzhou')
-    assert err.value.name == 'oss2' and 'no oss2' in err.value.trace
+    assert err.value.name == 'oss2 >= 2.18.4' and 'no oss2' in err.value.trace
     assert not _oss.has_oss2()
 
 
@@ -368,6 +435,10 @@ def test_find_holder_lists_buckets_then_their_cnames(server):
                     b'<Status>Enabled</Status></Cname></ListCnameResult>')
     assert make_client(server.endpoint).find_holder('www.example.com') == ('other-b', None)
     assert [request['path'] for request in server.requests] == ['/?prefix=&marker=&max-keys=100', '/other-a/?cname=', '/other-b/?cname=']
+    # every request V4-signed, for the region the bucket is listed in (here all cn-hangzhou)
+    for request in server.requests:
+        assert request['headers']['authorization'].startswith('OSS4-HMAC-SHA256 Credential=AKID/')
+        assert '/cn-hangzhou/oss/aliyun_v4_request' in request['headers']['authorization']
 
 
 def test_find_holder_says_why_it_cannot_tell(server):
@@ -375,3 +446,117 @@ def test_find_holder_says_why_it_cannot_tell(server):
     holder, why = make_client(server.endpoint).find_holder('www.example.com')
     assert holder is None and 'NotImplemented' in why
     assert len(server.requests) == 1
+
+
+def test_find_holder_signs_each_bucket_for_its_own_region(server):
+    eu = _bucket_xml('other-eu').replace('oss-cn-hangzhou', 'oss-eu-central-1')
+    server.add(body=('<ListAllMyBucketsResult><Buckets>%s</Buckets></ListAllMyBucketsResult>' % eu).encode('ascii'))
+    server.add(body=b'<ListCnameResult><Bucket>other-eu</Bucket><Owner>1</Owner><Cname><Domain>www.example.com</Domain>'
+                    b'<Status>Enabled</Status></Cname></ListCnameResult>')
+    assert make_client(server.endpoint).find_holder('www.example.com') == ('other-eu', None)
+    assert '/cn-hangzhou/oss/' in server.requests[0]['headers']['authorization']
+    assert '/eu-central-1/oss/' in server.requests[1]['headers']['authorization']
+
+
+# --- refusals: the wrong region, V1, a wrong key ----------------------------------------------------------------------
+
+WRONG_REGION = error_body('AccessDenied', 'The bucket you are attempting to access must be addressed using the specified endpoint. '
+                          'Please send all future requests to this endpoint.',
+                          '<Bucket>demo-eu</Bucket><Endpoint>oss-eu-central-1.aliyuncs.com</Endpoint><EC>0003-00001403</EC>')
+
+
+def test_wrong_region_refusal_keeps_the_endpoint_and_names_the_region(server):
+    server.add(403, WRONG_REGION)
+    client = make_client(server.endpoint)
+    with pytest.raises(AlicloudError) as err:
+        client.list_cnames()
+    assert err.value.code == 'AccessDenied' and err.value.details['Endpoint'] == 'oss-eu-central-1.aliyuncs.com'
+    assert _cname.bucket_region_from_error(err.value) == 'eu-central-1'
+    message, extra = _cname.explain_cname_error(client, err.value, 'demo-eu', 'www.example.com', 'cn-hangzhou', client.endpoint)
+    assert message.startswith('The bucket demo-eu is in region eu-central-1; set alicloud_region: eu-central-1.')
+    assert extra == {'bucket_region': 'eu-central-1'}
+    # not the credentials' fault: the message does not blame them
+    assert 'credentials:' not in err.value.message
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize('endpoint, region', [
+    ('oss-eu-central-1.aliyuncs.com', 'eu-central-1'),
+    ('demo-eu.oss-eu-central-1.aliyuncs.com', 'eu-central-1'),
+    ('oss-cn-hangzhou-internal.aliyuncs.com', 'cn-hangzhou'),
+    ('OSS-AP-SOUTHEAST-1.aliyuncs.com', 'ap-southeast-1'),
+    ('oss.example.net', None),
+    ('', None),
+])
+def test_bucket_region_from_the_endpoint_element(endpoint, region):
+    error = AlicloudAuthError('AccessDenied', 'must be addressed using the specified endpoint', http_status=403,
+                              details={'Endpoint': endpoint} if endpoint else {})
+    assert _cname.bucket_region_from_error(error) == region
+
+
+class _Module(object):
+    """Enough of AnsibleModule for _cname._fail_api."""
+
+    def __init__(self):
+        self.failed = None
+        self.no_log_values = set()
+
+    def fail_json(self, **kwargs):
+        self.failed = kwargs
+        raise SystemExit(1)
+
+
+def test_wrong_region_failure_reports_the_right_cname_target(server):
+    server.add(403, WRONG_REGION)
+    client = make_client(server.endpoint)
+    target = _cname.cname_target('demo-eu', 'cn-hangzhou', 'public')
+    result = dict(changed=False, bucket='demo-eu', domain='www.example.com', target=target,
+                  cname_record=dict(name='www.example.com', type='CNAME', value=target))
+    with pytest.raises(AlicloudError) as err:
+        client.list_cnames()
+    module = _Module()
+    with pytest.raises(SystemExit):
+        _cname._fail_api(module, client, err.value, 'demo-eu', 'www.example.com', 'cn-hangzhou', ['SECRET'], result)
+    failed = module.failed
+    assert failed['msg'].startswith('The bucket demo-eu is in region eu-central-1; set alicloud_region: eu-central-1.')
+    assert failed['bucket_region'] == 'eu-central-1'
+    assert failed['target'] == 'demo-eu.oss-eu-central-1.aliyuncs.com'
+    assert failed['cname_record']['value'] == 'demo-eu.oss-eu-central-1.aliyuncs.com'
+    assert failed['error_code'] == 'AccessDenied' and failed['http_status'] == 403
+
+
+def test_wrong_region_fails_the_module_before_any_write(server, monkeypatch):
+    """oss_bucket_cname end to end over oss2: ListCname is refused, nothing else is sent, the result names the region."""
+    from ansible_collections.alicloud_oss.domains.plugins.modules import oss_bucket_cname
+    from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
+    for name in ('ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY', 'ALICLOUD_REGION'):
+        monkeypatch.delenv(name, raising=False)
+    server.add(403, WRONG_REGION)
+    failed, result = run_module(oss_bucket_cname.main, dict(
+        alicloud_access_key='AKID', alicloud_secret_key='SECRET-never-shown', alicloud_region='cn-hangzhou',
+        oss_endpoint=server.endpoint, api_retries=0, bucket='demo-eu', domain='www.example.com'))
+    assert failed
+    assert result['msg'].startswith('The bucket demo-eu is in region eu-central-1; set alicloud_region: eu-central-1.')
+    assert result['target'] == 'demo-eu.oss-eu-central-1.aliyuncs.com'
+    assert [(request['method'], request['path']) for request in server.requests] == [('GET', '/demo-eu/?cname=')]
+    assert 'SECRET-never-shown' not in str(result)
+
+
+def test_v1_refusal_says_to_drop_the_option(server):
+    server.add(403, error_body('AccessDenied', 'The V1 signature is not supported for this account, please use V4.',
+                               '<EC>0002-00000080</EC>'))
+    client = make_client(server.endpoint, oss_signature_version='v1')
+    with pytest.raises(AlicloudAuthError) as err:
+        client.list_cnames()
+    assert 'oss_signature_version: v1' in err.value.message and 'V4' in err.value.message
+    assert server.requests[0]['headers']['authorization'].startswith('OSS AKID:')
+
+
+def test_wrong_key_names_the_source(server):
+    server.add(403, error_body('InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.'))
+    with pytest.raises(AlicloudAuthError) as err:
+        make_client(server.endpoint).list_cnames()
+    assert err.value.code == 'InvalidAccessKeyId'
+    assert err.value.message.endswith('(credentials: the access key AKID (from the options alicloud_access_key and '
+                                      'alicloud_secret_key))')
+    assert 'SECRET' not in err.value.message

@@ -141,7 +141,8 @@ def test_bind_then_idempotent(fake):
     assert result['domain'] == 'www.example.com'
     assert result['binding']['domain'] == 'www.example.com' and result['binding']['status'] == 'Enabled'
     assert result['target'] == 'demo-assets.oss-cn-hangzhou.aliyuncs.com'
-    assert result['cname_record'] == dict(name='www.example.com', type='CNAME', value='demo-assets.oss-cn-hangzhou.aliyuncs.com')
+    assert result['cname_record'] == dict(name='www.example.com', name_unicode='www.example.com', type='CNAME',
+                                          value='demo-assets.oss-cn-hangzhou.aliyuncs.com')
     assert len(fake.writes()) == 1
     failed, result = cname(dict(bucket='demo-assets', domain='www.example.com'))
     assert not failed and not result['changed']
@@ -306,7 +307,8 @@ def test_need_verify_returns_the_record_with_the_current_token(fake):
     failed, result = cname(dict(bucket='demo-media', domain='old.example.com'))
     assert failed and result['error_code'] == 'NeedVerifyDomainOwnership'
     assert result['request_id'] == 'RID-9' and result['http_status'] == 403
-    assert result['ownership_record'] == dict(name='_dnsauth.old.example.com', type='TXT', value='abc123')
+    assert result['ownership_record'] == dict(name='_dnsauth.old.example.com', name_unicode='_dnsauth.old.example.com', type='TXT',
+                                              value='abc123')
     assert 'abc123' in result['msg'] and '_dnsauth.old.example.com' in result['msg']
     assert not any(call[0] == 'create_token' for call in fake.calls)
 
@@ -362,7 +364,7 @@ def test_ownership_creates_only_when_no_valid_token(fake):
     failed, result = ownership(dict(bucket='demo-media', domain='old.example.com'))
     assert not failed and result['changed']
     token = result['token']
-    assert result['record'] == dict(name='_dnsauth.old.example.com', type='TXT', value=token)
+    assert result['record'] == dict(name='_dnsauth.old.example.com', name_unicode='_dnsauth.old.example.com', type='TXT', value=token)
     assert result['expire_time'].endswith('Z')
     assert 'zone' not in result
     failed, result = ownership(dict(bucket='demo-media', domain='old.example.com'))
@@ -469,6 +471,42 @@ def test_wrong_region_is_explained(fake):
     failed, result = cname(dict(bucket='demo-assets', domain='www.example.com'))
     assert failed
     assert result['error_code'] == 'AccessDenied'
-    assert 'not in region cn-hangzhou' in result['msg']
-    assert 'Set alicloud_region to eu-central-1' in result['msg']
+    assert 'The bucket demo-assets is in region eu-central-1; set alicloud_region: eu-central-1' in result['msg']
+    assert result['bucket_region'] == 'eu-central-1'
+    assert result['target'] == 'demo-assets.oss-eu-central-1.aliyuncs.com'
     assert fake.writes() == []
+
+
+# --- internationalised names: bound under their IDNA 2008 names, shown in both forms -----------------------------------
+
+@pytest.mark.parametrize('given, ascii_name, unicode_name', [
+    (u'fa\u00df.example.com', 'xn--fa-hia.example.com', u'fa\u00df.example.com'),  # IDNA 2003 would bind fass.example.com
+    (u'Stra\u00dfe.Example.com.', 'xn--strae-oqa.example.com', u'stra\u00dfe.example.com'),
+    (u'b\u00fccher.example.com', 'xn--bcher-kva.example.com', u'b\u00fccher.example.com'),
+    ('xn--bcher-kva.example.com', 'xn--bcher-kva.example.com', u'b\u00fccher.example.com'),
+])
+def test_idn_is_bound_under_its_idna_2008_name(fake, given, ascii_name, unicode_name):
+    failed, result = cname(dict(bucket='demo-assets', domain=given))
+    assert not failed and result['changed']
+    assert ('put_cname', 'demo-assets', ascii_name, {}) in fake.calls
+    assert (result['domain'], result['domain_unicode']) == (ascii_name, unicode_name)
+    assert (result['binding']['domain'], result['binding']['domain_unicode']) == (ascii_name, unicode_name)
+    assert (result['cname_record']['name'], result['cname_record']['name_unicode']) == (ascii_name, unicode_name)
+    failed, again = cname(dict(bucket='demo-assets', domain=unicode_name))
+    assert not failed and not again['changed']
+    failed, listed = run_module(oss_bucket_cname_info.main, dict(BASE, bucket=['demo-assets'], domain=[unicode_name]))
+    assert not failed
+    assert [(b['domain'], b['domain_unicode']) for b in listed['bindings']] == [(ascii_name, unicode_name)]
+    failed, owned = ownership(dict(bucket='demo-assets', domain=given))
+    assert not failed
+    assert (owned['domain'], owned['domain_unicode']) == (ascii_name, unicode_name)
+    assert (owned['record']['name'], owned['record']['name_unicode']) == ('_dnsauth.' + ascii_name, u'_dnsauth.' + unicode_name)
+
+
+@pytest.mark.parametrize('given', [u'a\u200db.example.com', 'xn--zz.example.com', u'a\u2488com.example'])
+def test_a_name_idna_2008_refuses_fails_naming_the_field_before_any_call(fake, given):
+    failed, result = cname(dict(bucket='demo-assets', domain=given))
+    assert failed
+    assert result['msg'].startswith('domain: ') and 'IDNA 2008' in result['msg']
+    assert result['error_code'] == 'InvalidParameter'
+    assert fake.calls == []
