@@ -2,12 +2,14 @@
 # make demo: start the emulator (HTTP + its own BIND), reset it to the default world, run playbooks/demo.yml
 # against it, and print a readable summary. Run it again at will: every run starts from the same world.
 #
-# Environment: PYTHON (default .venv/bin/python), EMULATOR_STATE_DIR (default .emulator), DEMO_KEEP_EMULATOR=0
-# to stop the emulator at the end (by default it keeps running, for you to explore: make emulator-stop stops it).
+# Environment: PYTHON (default .work/venv-demo/bin/python, the light environment `make demo` installs: ansible-core
+# and the runtime requirements, which is all the emulator needs too), EMULATOR_STATE_DIR (default .emulator),
+# DEMO_KEEP_EMULATOR=0 to stop the emulator at the end (by default it keeps running, for you to explore:
+# make emulator-stop stops it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-python=${PYTHON:-$repo/.venv/bin/python}
+python=${PYTHON:-$repo/.work/venv-demo/bin/python}
 bin=$(dirname "$python")
 state=${EMULATOR_STATE_DIR:-$repo/.emulator}
 tree=$repo/.work/tree

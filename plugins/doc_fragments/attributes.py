@@ -19,6 +19,11 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
     support: full
+  idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second run indicates no change.
+      - This assumes that nothing else changed the bindings, tokens or records in between.
+    support: full
   action_group:
     description: Use C(group/alicloud_oss.domains.alicloud) in C(module_defaults) to set defaults for this module.
     support: full
@@ -38,6 +43,11 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
     support: N/A
     details: This module never changes anything.
+  idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second run indicates no change.
+    support: full
+    details: This module only reads; it never reports a change.
   action_group:
     description: Use C(group/alicloud_oss.domains.alicloud) in C(module_defaults) to set defaults for this module.
     support: full
@@ -57,4 +67,9 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
     support: N/A
     details: This module never changes anything.
+  idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second run indicates no change.
+    support: full
+    details: This module only asks DNS servers; it never reports a change.
 '''
