@@ -19,9 +19,11 @@ fi
 vault_args=()
 if [[ $(head -c 14 "$config") == "\$ANSIBLE_VAULT" ]]; then
   vault_args=(--ask-vault-pass)
-elif ! grep -Eq '^alicloud_access_key: *"?[A-Za-z0-9]' "$config" && [ -z "${ALICLOUD_ACCESS_KEY:-}${ALIBABA_CLOUD_ACCESS_KEY_ID:-}" ]; then
-  echo "No credentials: set alicloud_access_key and alicloud_secret_key in $config, or export ALICLOUD_ACCESS_KEY" >&2
-  echo "and ALICLOUD_SECRET_KEY." >&2
+elif ! grep -Eq '^(alicloud_access_key|alicloud_profile|alicloud_ecs_role_name): *"?[A-Za-z0-9]' "$config" &&
+     [ -z "${ALICLOUD_ACCESS_KEY:-}${ALICLOUD_ACCESS_KEY_ID:-}${ALIBABA_CLOUD_ACCESS_KEY_ID:-}${ALICLOUD_PROFILE:-}${ALIBABA_CLOUD_PROFILE:-}" ] &&
+     [ ! -f "$HOME/.aliyun/config.json" ]; then
+  echo "No credentials: set alicloud_access_key and alicloud_secret_key (or alicloud_profile) in $config, export" >&2
+  echo "ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY, or configure the aliyun CLI (~/.aliyun/config.json)." >&2
   exit 2
 fi
 if grep -Eq 'my-test-bucket|oss-live-test\.example\.(com|org)' "$config"; then
@@ -29,7 +31,7 @@ if grep -Eq 'my-test-bucket|oss-live-test\.example\.(com|org)' "$config"; then
   exit 2
 fi
 # Real endpoints: whatever the shell has from the emulator must not leak in.
-unset ALICLOUD_OSS_ENDPOINT ALICLOUD_ALIDNS_ENDPOINT EMULATOR_URL EMULATOR_DNS_SERVER EMULATOR_DNS_PORT
+unset ALICLOUD_OSS_ENDPOINT ALICLOUD_ALIDNS_ENDPOINT ALICLOUD_STS_ENDPOINT EMULATOR_URL EMULATOR_DNS_SERVER EMULATOR_DNS_PORT SSL_CERT_FILE
 
 bash .ci/make-tree.sh "$repo" "$tree/ansible_collections/alicloud_oss/domains"
 export ANSIBLE_COLLECTIONS_PATH=$tree
@@ -41,3 +43,5 @@ rm -f "$summary"
   -e "demo_work_dir=$repo/.work/live-test" -e "demo_summary_file=$summary" "$@"
 echo
 cat "$summary"
+# Each credential source listed in live_credential_sources, read-only (playbooks/live-credentials.yml).
+"$bin/ansible-playbook" playbooks/live-credentials.yml "${vault_args[@]}" -e "@$config"
