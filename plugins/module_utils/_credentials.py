@@ -136,6 +136,12 @@ def _static_source(params):
         raise CredentialConfigError(
             'alicloud_security_token needs alicloud_access_key and alicloud_secret_key: the STS token from %s is only valid '
             'together with the temporary key pair it was issued with.' % _origin(params, ['alicloud_security_token']))
+    if params.access_key.startswith('STS.') and not params.security_token:
+        # Temporary keys from STS only work with their token; OSS would answer "the security token is invalid".
+        raise CredentialConfigError(
+            'alicloud_security_token is missing: the access key %s (from %s) is a temporary STS key, which only works together '
+            'with the security token it was issued with. Set %s.'
+            % (params.access_key, _origin(params, ['alicloud_access_key']), _choices('alicloud_security_token')))
     options = ['alicloud_access_key', 'alicloud_secret_key']
     what = 'the access key %s' % params.access_key
     if params.security_token:

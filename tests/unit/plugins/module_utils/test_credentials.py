@@ -656,3 +656,12 @@ def test_both_sdks_sign_every_request_with_the_current_credentials(recording_ser
     assert seen[0]['x-oss-security-token'] == 'refreshed-token-3-abcdef'
     assert seen[1]['x-acs-security-token'] == 'refreshed-token-4-abcdef' and seen[1]['x-acs-accesskey-id'] == 'STS.KEY-4'
     assert seen[2]['authorization'].startswith('OSS4-HMAC-SHA256 Credential=STS.KEY-5/')
+
+
+def test_an_sts_key_without_its_token_names_the_missing_option():
+    with pytest.raises(_credentials.CredentialConfigError) as info:
+        params_of(access_key='STS.NUk2mQ8uTemporary', secret_key=SECRET).source()
+    assert str(info.value).startswith('alicloud_security_token is missing: the access key STS.NUk2mQ8uTemporary (from the option '
+                                      'alicloud_access_key) is a temporary STS key')
+    assert SECRET not in str(info.value)
+    assert params_of(access_key='STS.NUk2mQ8uTemporary', secret_key=SECRET, security_token='T').source().kind == 'static'
