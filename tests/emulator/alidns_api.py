@@ -17,6 +17,7 @@ import time
 import uuid
 from urllib.parse import parse_qsl
 
+import ram
 import records
 import signatures
 import world
@@ -35,12 +36,19 @@ LAST_OPERATION = 'You can\u2019t finish this operation because the last operatio
 MULTI_LABEL_SUFFIXES = ('com.cn', 'net.cn', 'org.cn', 'gov.cn', 'edu.cn', 'ac.cn', 'com.hk', 'co.uk', 'org.uk', 'co.jp',
                         'com.au', 'co.nz', 'com.tw', 'com.sg')
 NOT_EXIST = 'The specified domain name does not exist. Refresh the page and try again.'
+# The refusal of a call the RAM policies do not allow: code, message and HTTP status as real Alidns answers were quoted
+# (README.md, "RAM"), with AccessDeniedDetail.
+FORBIDDEN_RAM = ('Forbidden.RAM', "User not authorized to operate on the specified resource, or this API doesn't support RAM.", 400)
+# Record ids name no zone: the zone of the record is the resource.
+BY_RECORD_ID = ('UpdateDomainRecord', 'DeleteDomainRecord', 'SetDomainRecordStatus', 'UpdateDomainRecordRemark',
+                'DescribeDomainRecordInfo')
 
 
 class ApiError(Exception):
-    def __init__(self, code, message, status=400):
+    def __init__(self, code, message, status=400, refusal=None):
         super(ApiError, self).__init__(message)
         self.code, self.message, self.status = code, message, status
+        self.refusal = refusal  # a ram.Refusal: the body carries its AccessDeniedDetail
 
 
 class Call:
@@ -51,6 +59,7 @@ class Call:
         self.zone = None
         self.scheme = 'unknown'   # acs3, rpc_v2, anonymous or unknown (GET /_emulator/calls, by_signature)
         self.signer = None        # the account of the access key, known even when the call is refused
+        self.principal = None     # ram.Principal: who signed, and the policies that limit it
 
 
 def _require(params, name):
@@ -91,6 +100,8 @@ class AlidnsApi:
         request_id = str(uuid.uuid4()).upper()
         body = {'RequestId': request_id, 'HostId': HOST_ID, 'Code': err.code, 'Message': err.message,
                 'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s&product=Alidns&requestId=%s' % (err.code, request_id)}
+        if getattr(err, 'refusal', None) is not None:
+            body['AccessDeniedDetail'] = dict(err.refusal.detail(request_id))
         return json_response(err.status, body, {'Content-Type': 'application/json;charset=utf-8', 'x-acs-request-id': request_id})
 
     def injected(self, _call, code):
@@ -149,6 +160,8 @@ class AlidnsApi:
         if creds is None:
             raise ApiError('InvalidAccessKeyId', 'Specified access key is not found or invalid.')
         call.signer = creds['account']
+        with self.emu.state.lock:
+            call.principal = ram.principal(self.emu.state.data, creds)
         return creds
 
     def _sts(self, creds, token):
@@ -205,6 +218,10 @@ class AlidnsApi:
     # ------------------------------------------------------------------ dispatch
     def execute(self, call, _req):
         state = self.emu.state
+        try:
+            self._authorize(call)
+        except ApiError as err:
+            return self.error_response(err)
         pacing = call.write and call.zone
         if pacing:
             with state.lock:
@@ -224,6 +241,41 @@ class AlidnsApi:
             if pacing:
                 self.emu.faults.release_zone_write(call.zone, previous)
             return self.error_response(err if isinstance(err, ApiError) else ApiError(err.code, err.message))
+
+    # ------------------------------------------------------------------ RAM
+    def _resource(self, call):
+        """The resource Alidns authorizes a call on (the caller holds the state lock): the zone, as
+        acs:alidns:*:<uid>:domain/<zone>; domain/* for DescribeDomains (and for a record id that names no zone of the
+        caller); the whole service for GetMainDomainName."""
+        state = self.emu.state
+        uid = state.data['accounts'][call.account]['uid']
+        params = call.params
+        if call.action == 'GetMainDomainName':
+            return ram.resource_alidns_any(uid)
+        zone = None
+        if call.action in BY_RECORD_ID:
+            zone, _record = state.find_record(params.get('RecordId') or '')
+            if zone is not None and state.data['zones'][zone]['account'] != call.account:
+                zone = None
+        elif params.get('DomainName'):
+            zone = params['DomainName'].lower().rstrip('.')
+        elif call.action == 'DescribeSubDomainRecords' and params.get('SubDomain'):
+            sub = params['SubDomain'].lower().rstrip('.')
+            main = main_domain(sub)[0]
+            owned = state.data['zones'].get(main, {}).get('account') == call.account
+            zone = main if owned else (state.alidns_zone(sub, call.account) or main)
+        return ram.resource_alidns_domain(uid, zone or '*')
+
+    def _authorize(self, call):
+        who = call.principal
+        if who is None or not who.restricted:
+            return
+        with self.emu.state.lock:
+            refusal = ram.authorize(who, [('alidns:' + call.action, self._resource(call))])
+        if refusal is not None:
+            self.emu.calls.refuse(call.action, call.account)
+            code, message, status = FORBIDDEN_RAM
+            raise ApiError(code, message, status, refusal=refusal)
 
     # ------------------------------------------------------------------ helpers
     def _zone(self, call, name, foreign_code='InvalidDomainName.NoExist'):

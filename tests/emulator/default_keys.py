@@ -13,4 +13,8 @@ OTHER_SECRET_KEY = 'EmuOtherSecret000000000000001x'
 # Account "legacy": the only default account whose OSS requests may still be signed with V1.
 LEGACY_ACCESS_KEY = 'LTAI5tEmuLegacyKey000001'
 LEGACY_SECRET_KEY = 'EmuLegacySecret00000000000001x'
+# RAM user "domains-readonly" of account main: allowed only the read actions (ListCname, GetCnameToken and the
+# Alidns Describe* calls the modules make).
+RAM_READONLY_ACCESS_KEY = 'LTAI5tEmuRamReadOnly0001'
+RAM_READONLY_SECRET_KEY = 'EmuRamReadOnlySecret000000001x'
 DEFAULT_REGION = 'cn-hangzhou'

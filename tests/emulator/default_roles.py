@@ -1,7 +1,8 @@
 # Copyright (c) alicloud_oss.domains contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The RAM identities of the default world that clients name: roles, the ECS instance role, the OIDC provider.
+"""The RAM identities of the default world that clients name: roles, the ECS instance role, the OIDC provider, the
+read-only RAM user.
 
 No third-party imports: emulatorctl.py reads these to write the env file.
 """
@@ -21,3 +22,9 @@ CA_FILE = 'ca.pem'  # in the state directory
 # The ECS metadata service's fixed address. Requests for it reach the emulator only as proxy requests; the emulator
 # never opens a connection to it (or to any other address).
 IMDS_HOST = '100.100.100.200'
+# The read-only RAM user of account main (keys in default_keys.py) and the one policy it holds.
+READONLY_USER = 'domains-readonly'
+READONLY_USER_ID = '203456789012345678'
+READONLY_ACTIONS = ['oss:ListCname', 'oss:GetCnameToken', 'alidns:DescribeDomains', 'alidns:DescribeDomainRecords',
+                    'alidns:DescribeSubDomainRecords', 'alidns:DescribeDomainRecordInfo']
+READONLY_POLICY = {'Version': '1', 'Statement': [{'Effect': 'Allow', 'Action': READONLY_ACTIONS, 'Resource': '*'}]}

@@ -114,6 +114,9 @@ def write_env(paths, port, dns_port):
         ('EMULATOR_URL', url + '/_emulator'), ('EMULATOR_DNS_SERVER', '127.0.0.1'), ('EMULATOR_DNS_PORT', str(dns_port)),
         ('EMULATOR_OTHER_ACCESS_KEY', default_keys.OTHER_ACCESS_KEY), ('EMULATOR_OTHER_SECRET_KEY', default_keys.OTHER_SECRET_KEY),
         ('EMULATOR_LEGACY_ACCESS_KEY', default_keys.LEGACY_ACCESS_KEY), ('EMULATOR_LEGACY_SECRET_KEY', default_keys.LEGACY_SECRET_KEY),
+        # RAM user domains-readonly of account main: the read actions only (README.md, "RAM").
+        ('EMULATOR_RAM_READONLY_ACCESS_KEY', default_keys.RAM_READONLY_ACCESS_KEY),
+        ('EMULATOR_RAM_READONLY_SECRET_KEY', default_keys.RAM_READONLY_SECRET_KEY),
     ]
     lines += _credential_lines(paths, url)
     tmp = paths.env + '.tmp'

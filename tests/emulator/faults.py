@@ -194,6 +194,13 @@ class Calls:
                     per_account = counts.setdefault(scheme, {})
                     per_account[who] = per_account.get(who, 0) + 1
 
+    def refuse(self, action, account):
+        """A call already counted by record() was refused for want of a RAM permission: count it as refused too (a test
+        of least privilege asserts that every write of a run was refused: writes == refused)."""
+        with self.lock:
+            entry = self.by_account.setdefault(account or 'anonymous', {}).setdefault(action, {'reads': 0, 'writes': 0})
+            entry['refused'] = entry.get('refused', 0) + 1
+
     def reset(self):
         with self.lock:
             self.by_account = {}
@@ -210,6 +217,8 @@ class Calls:
                 total = by_action.setdefault(action, {'reads': 0, 'writes': 0})
                 total['reads'] += entry['reads']
                 total['writes'] += entry['writes']
+                if entry.get('refused'):
+                    total['refused'] = total.get('refused', 0) + entry['refused']
         return {'reads': sum(e['reads'] for e in by_action.values()), 'writes': sum(e['writes'] for e in by_action.values()),
-                'by_action': by_action, 'by_account': by_account, 'by_signature': by_signature,
+                'refused': sum(e.get('refused', 0) for e in by_action.values()), 'by_action': by_action, 'by_account': by_account, 'by_signature': by_signature,
                 'by_signature_total': by_signature_total}

@@ -16,6 +16,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import certs
+import ram
 import signatures
 import world
 from protocol import Response, http_date, oss_request_id
@@ -36,12 +37,20 @@ WRONG_ENDPOINT = ('The bucket you are attempting to access must be addressed usi
                   'future requests to this endpoint.')
 # ASSUMED message: error page 0002-00000080 gives the status (403) and the EC, not the Code or the Message.
 V1_REFUSED = 'The V1 signature is no longer supported for this account; sign the request with V4 (OSS4-HMAC-SHA256).'
+# RAM refusals (error pages 0003-00000201 for an explicit Deny, body shown there; 0003-00000001 for a RAM user without an
+# Allow, the message OSS gives then). PutCname with a certificate also needs the Certificate Management Service
+# permissions the PutCname page lists.
+RAM_EXPLICIT = ('Access denied by bucket policy.', '0003-00000201')
+RAM_IMPLICIT = ('You have no right to access this object because of bucket acl.', '0003-00000001')
+CERTIFICATE_ACTIONS = ('yundun-cert:DescribeSSLCertificatePrivateKey', 'yundun-cert:DescribeSSLCertificatePublicKeyDetail',
+                       'yundun-cert:CreateSSLCertificate')
 
 
 class OssError(Exception):
-    def __init__(self, status, code, message, ec=None, **extra):
+    def __init__(self, status, code, message, ec=None, refusal=None, **extra):
         super(OssError, self).__init__(message)
         self.status, self.code, self.message, self.ec, self.extra = status, code, message, ec, extra
+        self.refusal = refusal  # a ram.Refusal: the body carries its AccessDeniedDetail
 
 
 class Call:
@@ -53,6 +62,7 @@ class Call:
         self.caller_region = None     # the region the request was sent to: the endpoint's, else the V4 scope's
         self.scheme = 'unknown'       # signature scheme, for the counters: oss_v1, oss_v4, anonymous or unknown
         self.signer = None            # the account of the access key, known even when the request is refused
+        self.principal = None         # ram.Principal: who signed, and the policies that limit it
 
 
 def _bool(text):
@@ -112,12 +122,20 @@ class OssApi:
         root = ET.Element('Error')
         request_id = oss_request_id()
         for tag, text in [('Code', err.code), ('Message', err.message), ('RequestId', request_id),
-                          ('HostId', call.host if call else '')] + sorted(err.extra.items()):
+                          ('HostId', call.host if call else '')]:
+            _sub(root, tag, str(text))
+        if err.refusal is not None:
+            detail = ET.SubElement(root, 'AccessDeniedDetail')
+            for tag, text in err.refusal.detail(request_id):
+                _sub(detail, tag, text)
+        for tag, text in sorted(err.extra.items()):
             _sub(root, tag, str(text))
         headers = {'x-oss-request-id': request_id, 'Content-Type': 'application/xml'}
         if err.ec:
             _sub(root, 'EC', err.ec)
             headers['x-oss-ec'] = err.ec
+        if err.refusal is not None:
+            _sub(root, 'RecommendDoc', 'https://api.aliyun.com/troubleshoot?q=%s' % err.ec)
         return Response(err.status, _xml(root), headers)
 
     def injected(self, call, code):
@@ -235,6 +253,8 @@ class OssApi:
             raise OssError(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.',
                            OSSAccessKeyId=access_key)
         call.signer = creds['account']
+        with self.emu.state.lock:
+            call.principal = ram.principal(self.emu.state.data, creds)
         return creds
 
     @staticmethod
@@ -264,6 +284,7 @@ class OssApi:
                     # troubleshooting page; body as an Alibaba SLS FAQ quotes it: Bucket and Endpoint, no EC shown).
                     raise OssError(403, 'AccessDenied', WRONG_ENDPOINT, Bucket=call.bucket,
                                    Endpoint='oss-%s.aliyuncs.com' % bucket['region'])
+                self._authorize(call, req, bucket)
                 if bucket['account'] != call.account:
                     raise OssError(403, 'AccessDenied', 'The bucket you access does not belong to you.', ec='0003-00000001')
                 handler = getattr(self, '_' + call.action)
@@ -273,6 +294,31 @@ class OssApi:
                 return response
         except OssError as err:
             return self.error_response(call, err)
+
+    def _authorize(self, call, req, bucket):
+        """RAM: the signer's policies must allow oss:<Action> on the bucket (and, for PutCname with a certificate, the
+        Certificate Management Service actions); the caller holds the state lock."""
+        who = call.principal
+        if who is None or not who.restricted:
+            return
+        owner = self.emu.state.data['accounts'][bucket['account']]['uid']
+        checks = [('oss:' + call.action, ram.resource_oss_bucket(bucket['region'], owner, call.bucket))]
+        if call.action == 'PutCname':
+            try:
+                conf = self._body(req)[1]
+            except OssError:
+                conf = None  # a malformed body is refused as such after the permission check
+            if conf and (conf.get('Certificate') or conf.get('CertId')) and not _bool(conf.get('DeleteCertificate')):
+                checks += [(action, ram.resource_certificates(who.uid)) for action in CERTIFICATE_ACTIONS]
+        refusal = ram.authorize(who, checks)
+        if refusal is None:
+            return
+        self.emu.calls.refuse(call.action, call.account)
+        message, ec = RAM_EXPLICIT if refusal.no_permission_type == ram.EXPLICIT_DENY else RAM_IMPLICIT
+        extra = {'Bucket': call.bucket}
+        if who.kind == 'SubUser':
+            extra['User'] = who.display
+        raise OssError(403, 'AccessDenied', message, ec=ec, refusal=refusal, **extra)
 
     def _ListCname(self, call, _req, bucket):
         root = ET.Element('ListCnameResult')

@@ -9,7 +9,9 @@ Layout of `data`:
   seq                     last number handed out (record ids, certificate ids)
   accounts[name]          {uid, keys: {ak: secret}, certificates: {cert_id: {...}},
                            roles: {name: {role_id, arn, max_session_duration, trusted_accounts, trusted_oidc_providers}},
-                           oidc_providers: {name: {arn, token, issuer, subject, client_ids, issued, expire}}}
+                           oidc_providers: {name: {arn, token, issuer, subject, client_ids, issued, expire}},
+                           users: {name: {user_id, keys: {ak: secret}, policies: [document or system policy name]}}}
+                          roles may carry policies too (absent: unrestricted); see ram.py
   sts[ak]                 {account, secret, token, issued, expire[, source, role_arn, session_name, policy]}
   ecs_instance            {account, instance_id, region, role, http_tokens, credentials: ak of the role's current key}
   settings                {name: value}: behaviour settings (settings.py), defaults omitted
@@ -119,13 +121,13 @@ class State:
         now = self.now()
         self._prune_sts(now)
         alphabet = string.ascii_letters + string.digits
-        access_key = 'STS.N' + ''.join(secrets.choice(alphabet) for _ in range(20))
+        access_key = 'STS.N' + ''.join(secrets.choice(alphabet) for _position in range(20))
         life = min(float(duration), float(self.setting('credential_lifetime')))
         # Expiration is reported in whole seconds: end the key's life on the second reported, so that the client and
         # the emulator agree on the instant it expires.
         offset = self.data.get('clock_offset', 0)
         expire = math.floor(now - offset + life) + offset
-        entry = {'account': account, 'secret': ''.join(secrets.choice(alphabet) for _ in range(44)),
+        entry = {'account': account, 'secret': ''.join(secrets.choice(alphabet) for _position in range(44)),
                  'token': 'CAIS' + secrets.token_urlsafe(120), 'issued': now, 'expire': expire}
         entry.update(details)
         self.data.setdefault('sts', {})[access_key] = entry
@@ -152,13 +154,17 @@ class State:
 
     # ------------------------------------------------------------------ look-ups
     def credentials(self, access_key):
-        """{'account', 'secret', 'sts': None | {'token', 'expire'}} for an access key id, or None."""
+        """{'account', 'secret', 'sts': None | {'token', 'expire'}, 'user': None | RAM user name} for an access key
+        id, or None."""
         for name, account in self.data['accounts'].items():
             if access_key in account['keys']:
-                return {'account': name, 'secret': account['keys'][access_key], 'sts': None}
+                return {'account': name, 'secret': account['keys'][access_key], 'sts': None, 'user': None}
+            for user_name, user in account.get('users', {}).items():
+                if access_key in user['keys']:
+                    return {'account': name, 'secret': user['keys'][access_key], 'sts': None, 'user': user_name}
         sts = self.data.get('sts', {}).get(access_key)
         if sts:
-            return {'account': sts['account'], 'secret': sts['secret'], 'sts': sts}
+            return {'account': sts['account'], 'secret': sts['secret'], 'sts': sts, 'user': None}
         return None
 
     def alidns_zone(self, fqdn, account=None):

@@ -20,6 +20,7 @@ import time
 import uuid
 from urllib.parse import parse_qsl, quote_plus
 
+import ram
 import signatures
 from protocol import json_response
 
@@ -110,8 +111,9 @@ class StsApi:
             if version != VERSION:
                 raise StsError('InvalidVersion', 'Specified parameter Version is not valid.')
             if action == 'AssumeRole':
-                account = self._authenticate(req, params, acs3)
-                body, account = self._assume_role(params, account)
+                creds = self._authenticate(req, params, acs3)
+                account = creds['account']
+                body, account = self._assume_role(params, creds)
             else:
                 body, account = self._assume_role_with_oidc(params)
             return self._response(200, body)
@@ -165,7 +167,7 @@ class StsApi:
             raise StsError('InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.')
 
     def _authenticate(self, req, params, acs3):
-        """The caller's account name, or StsError."""
+        """The caller's credentials (state.credentials()), or StsError."""
         if acs3:
             fields = signatures.parse_acs3_authorization(req.headers.get('Authorization'))
             if fields is None or not all(h in fields['signed_headers'] for h in REQUIRED_SIGNED):
@@ -181,7 +183,7 @@ class StsApi:
                                'ACS3-HMAC-SHA256\n' + hashlib.sha256(canonical.encode('utf-8')).hexdigest())
             self._sts_token(creds, req.headers.get('x-acs-security-token'))
             self._nonce(req.headers.get('x-acs-signature-nonce'))
-            return creds['account']
+            return creds
         if 'Signature' not in params:
             raise StsError('IncompleteSignature', 'The request signature does not conform to Aliyun standards.')
         for name in ('AccessKeyId', 'Timestamp', 'SignatureNonce'):
@@ -199,7 +201,7 @@ class StsApi:
                            + spec)
         self._sts_token(creds, params.get('SecurityToken'))
         self._nonce(params['SignatureNonce'])
-        return creds['account']
+        return creds
 
     # ------------------------------------------------------------------ shared parameter checks
     def _role(self, params):
@@ -261,10 +263,15 @@ class StsApi:
         return body
 
     # ------------------------------------------------------------------ actions
-    def _assume_role(self, params, caller):
+    def _assume_role(self, params, creds):
+        caller = creds['account']
         with self.emu.state.lock:
             data = self.emu.state.data
             account, role = self._role(params)
+            # A RAM user (or a role session) needs sts:AssumeRole on the role in its policies, besides the role's trust.
+            who = ram.principal(data, creds)
+            role_name = role['arn'].rsplit('/', 1)[-1]
+            denied = ram.authorize(who, [('sts:AssumeRole', ram.resource_role(data['accounts'][account]['uid'], role_name))])
             session = self._session_name(params)
             duration = self._duration(params, role)
             policy = self._policy(params)
@@ -272,7 +279,7 @@ class StsApi:
                 raise StsError('InvalidParameter.ExternalId', 'The parameter ExternalId is wrongly formed.')
             caller_uid = data['accounts'][caller]['uid']
             trusted = set(role.get('trusted_accounts', [])) | {account}
-            if caller not in trusted and caller_uid not in trusted:
+            if denied is not None or (caller not in trusted and caller_uid not in trusted):
                 raise StsError('NoPermission', 'No permission perform sts:AssumeRole on this Role. Maybe you are not authorized to '
                                'perform sts:AssumeRole or the specified role does not trust you', 403)
             body = self._issue(account, role, session, duration, policy, 'AssumeRole')

@@ -15,9 +15,10 @@ import uuid
 
 import certs
 import default_roles
+import ram
 import records
 from default_keys import (LEGACY_ACCESS_KEY, LEGACY_SECRET_KEY, MAIN_ACCESS_KEY, MAIN_SECRET_KEY, OTHER_ACCESS_KEY,
-                          OTHER_SECRET_KEY)
+                          OTHER_SECRET_KEY, RAM_READONLY_ACCESS_KEY, RAM_READONLY_SECRET_KEY)
 
 # VersionCode -> (VersionName, MinTtl)
 EDITIONS = {
@@ -49,6 +50,12 @@ DEFAULT_SEED = {
                                                 'trusted_oidc_providers': [default_roles.OIDC_PROVIDER_NAME]},
                       default_roles.ECS_ROLE_NAME: {}},
             'oidc_providers': {default_roles.OIDC_PROVIDER_NAME: {}},
+            # A RAM user allowed only the read actions (EMULATOR_RAM_READONLY_ACCESS_KEY): audits, and proof that the
+            # modules that write are refused.
+            'users': {default_roles.READONLY_USER: {'user_id': default_roles.READONLY_USER_ID,
+                                                    'access_key': RAM_READONLY_ACCESS_KEY,
+                                                    'secret_key': RAM_READONLY_SECRET_KEY,
+                                                    'policies': [default_roles.READONLY_POLICY]}},
         },
         'other': {
             'uid': '1876543210987654', 'access_key': OTHER_ACCESS_KEY, 'secret_key': OTHER_SECRET_KEY,
@@ -136,7 +143,8 @@ def _seed_account(data, name, spec, now):
         owner = data['zones'].get(zone_name, {}).get('account', name)
         if owner != name or zone_name in data['external']:
             raise SeedError('zone %s already belongs to %s' % (zone_name, owner))
-        edition = zone.get('edition', 'mianfei')
+        # Seeding merges: a zone that exists keeps its edition unless the seed names one.
+        edition = zone.get('edition') or data['zones'].get(zone_name, {}).get('edition') or 'mianfei'
         if edition not in EDITIONS:
             raise SeedError('unknown edition %s (one of %s)' % (edition, ', '.join(sorted(EDITIONS))))
         entry = data['zones'].setdefault(zone_name, {'account': name, 'domain_id': str(uuid.uuid4()), 'records': {},
@@ -176,6 +184,8 @@ def _seed_account(data, name, spec, now):
         _seed_role(account, role_name, role or {}, now)
     for provider_name, provider in spec.get('oidc_providers', {}).items():
         _seed_oidc_provider(account, provider_name, provider or {}, now)
+    for user_name, user in spec.get('users', {}).items():
+        _seed_user(data, account, user_name, user or {})
 
 
 # ---------------------------------------------------------------------------------------------- RAM identities
@@ -190,7 +200,7 @@ def _seed_role(account, name, spec, now):
     roles = account.setdefault('roles', {})
     existing = [n for n in roles if n.lower() == name.lower()]
     role = roles.setdefault(existing[0] if existing else name, {
-        'role_id': '3' + ''.join(secrets.choice('0123456789') for _ in range(16)), 'created': now,
+        'role_id': '3' + ''.join(secrets.choice('0123456789') for _position in range(16)), 'created': now,
         'arn': 'acs:ram::%s:role/%s' % (account['uid'], name.lower()), 'max_session_duration': 3600,
         'trusted_accounts': [], 'trusted_oidc_providers': []})
     if 'max_session_duration' in spec:
@@ -198,6 +208,8 @@ def _seed_role(account, name, spec, now):
         if isinstance(value, bool) or not isinstance(value, int) or not MAX_SESSION_DURATION[0] <= value <= MAX_SESSION_DURATION[1]:
             raise SeedError('role %s: max_session_duration must be an integer in [%d, %d]' % ((name,) + MAX_SESSION_DURATION))
         role['max_session_duration'] = value
+    if 'policies' in spec:
+        role['policies'] = _policies('role %s' % name, spec['policies'])
     # Who may assume it: keys (and STS credentials derived from them) of the role's own account always; the accounts
     # listed (names or uids) too; and, through AssumeRoleWithOIDC, the listed OIDC providers of the role's account.
     for key in ('trusted_accounts', 'trusted_oidc_providers'):
@@ -205,6 +217,45 @@ def _seed_role(account, name, spec, now):
             if not isinstance(spec[key], list) or not all(isinstance(v, str) for v in spec[key]):
                 raise SeedError('role %s: %s must be a list of names' % (name, key))
             role[key] = list(spec[key])
+
+
+def _policies(owner, policies):
+    """A list of policy documents or system policy names, checked; None (for a role) means unrestricted."""
+    if policies is None:
+        return None
+    if not isinstance(policies, list):
+        raise SeedError('%s: policies must be a list of policy documents or system policy names' % owner)
+    for index, policy in enumerate(policies):
+        try:
+            ram.resolve(policy)
+        except ram.PolicyError as exc:
+            raise SeedError('%s: policies[%d]: %s' % (owner, index, exc))
+        if isinstance(policy, dict) and any('Condition' in st for st in policy['Statement']):
+            raise SeedError('%s: policies[%d]: Condition is not modelled by the emulator' % (owner, index))
+    return [dict(p) if isinstance(p, dict) else p for p in policies]
+
+
+def _seed_user(data, account, name, spec):
+    """A RAM user: keys (access_key + secret_key, and/or access_keys {ak: secret}) and policies. Seeding a user again
+    adds keys and replaces its policies when `policies` is given."""
+    if not ram.USER_NAME_RE.match(name):
+        raise SeedError('invalid RAM user name %r (letters, digits, ".", "_" and "-", up to 64)' % name)
+    keys = dict(spec.get('access_keys') or {})
+    if spec.get('access_key'):
+        keys[spec['access_key']] = spec.get('secret_key') or secrets.token_urlsafe(22)[:30]
+    for access_key in keys:
+        known = [n for n, a in data['accounts'].items() if access_key in a['keys'] or
+                 any(access_key in u['keys'] for un, u in a.get('users', {}).items() if (a is not account or un != name))]
+        if known:
+            raise SeedError('access key %s already belongs to account %s' % (access_key, known[0]))
+    users = account.setdefault('users', {})
+    user = users.setdefault(name, {'user_id': '20' + ''.join(secrets.choice('0123456789') for _position in range(16)),
+                                   'keys': {}, 'policies': []})
+    if spec.get('user_id'):
+        user['user_id'] = str(spec['user_id'])
+    user['keys'].update(keys)
+    if 'policies' in spec:
+        user['policies'] = _policies('user %s' % name, spec['policies'] or [])
 
 
 def _jwt_part(document):

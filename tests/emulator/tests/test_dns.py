@@ -102,6 +102,20 @@ def test_seeded_zone_is_served(emu):
     assert emu.query('www.other-zone.net', 'A')[0] == dns.rcode.REFUSED
 
 
+def test_seeding_records_into_a_zone_keeps_its_edition(emu):
+    # Issue 15: /seed merges, so adding records to example.com (enterprise ultimate) must not make it a free zone.
+    def edition():
+        return emu.ok('GET', 'state')['zones']['example.com']['edition']
+
+    assert edition() == 'version_enterprise_advanced'
+    emu.ok('POST', 'seed', {'accounts': {'main': {'zones': {'example.com': {'records': [
+        {'rr': 'seeded', 'type': 'A', 'value': '198.51.100.3'}]}}}}})
+    assert edition() == 'version_enterprise_advanced'
+    assert emu.query('seeded.example.com', 'A')[1] == ['198.51.100.3']
+    emu.ok('POST', 'seed', {'accounts': {'main': {'zones': {'example.com': {'edition': 'mianfei'}}}}})
+    assert edition() == 'mianfei'
+
+
 def test_concurrent_writes_are_served_when_acknowledged(emu):
     failures = []
 
