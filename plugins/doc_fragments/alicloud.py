@@ -169,9 +169,29 @@ options:
       - Seconds to wait for the answer to one API request.
     type: float
     default: 30
+  api_read_rate:
+    description:
+      - The most read calls per second (C(ListCname), C(GetCnameToken), C(DescribeDomains), C(DescribeDomainRecords), ...)
+        this controller makes to each API (OSS, Alibaba Cloud DNS) for one account, counted over every thread of a
+        module and every fork of the run, retries included. V(0) means no limit.
+      - If not set, 80 calls per second to Alibaba Cloud DNS, below its documented quota for C(DescribeDomainRecords)
+        (100 per second), and 100 per second to OSS, far below OSS's limit of 10,000 per account.
+      - The calls wait for their turn instead of being refused and retried (a schedule shared through a file in the
+        controller's temporary directory, so the forks of a fleet pace together).
+    type: float
+  api_write_rate:
+    description:
+      - The most write calls per second (C(PutCname), C(DeleteCname), C(CreateCnameToken), C(AddDomainRecord),
+        C(UpdateDomainRecord), C(DeleteDomainRecord), ...) to each API for one account, as O(api_read_rate). V(0)
+        means no limit.
+      - If not set, 40 calls per second to Alibaba Cloud DNS, two thirds of its documented quota for record writes
+        (60 per second), and 50 per second to OSS.
+      - When the account has a lower limit of its own, set this a little below it (for example V(9.5) for 10 per
+        second) - the calls then wait for their turn instead of being throttled and retried.
+    type: float
 notes:
   - All modules of this collection that call Alibaba Cloud belong to the action group C(alicloud_oss.domains.alicloud),
     so credentials can be set once with C(module_defaults) and C(group/alicloud_oss.domains.alicloud).
 requirements:
-  - python >= 3.9
+  - python >= 3.10
 '''

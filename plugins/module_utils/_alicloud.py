@@ -91,6 +91,9 @@ def alicloud_argument_spec():
         alidns_endpoint=dict(type='str', fallback=_fallback('alidns_endpoint')),
         api_retries=dict(type='int', default=DEFAULT_RETRIES),
         api_timeout=dict(type='float', default=DEFAULT_TIMEOUT),
+        # Calls per second for every thread and fork of the controller (see _ratelimit.py); None: its default rates.
+        api_read_rate=dict(type='float'),
+        api_write_rate=dict(type='float'),
     )
 
 
@@ -105,7 +108,7 @@ class AlicloudParams(object):
     def __init__(self, access_key=None, secret_key=None, security_token=None, region=None,
                  oss_endpoint=None, alidns_endpoint=None, retries=DEFAULT_RETRIES, timeout=DEFAULT_TIMEOUT,
                  profile=None, shared_credentials_file=None, assume_role=None, ecs_role_name=None, sts_endpoint=None,
-                 oss_signature_version='v4', env_used=None, environ=None):
+                 oss_signature_version='v4', env_used=None, environ=None, api_read_rate=None, api_write_rate=None):
         self.access_key = access_key or None
         self.secret_key = secret_key or None
         self.security_token = security_token or None
@@ -119,6 +122,9 @@ class AlicloudParams(object):
         self.ecs_role_name = ecs_role_name or None
         self.sts_endpoint = sts_endpoint or None
         self.oss_signature_version = oss_signature_version or 'v4'
+        # Calls per second (None: _ratelimit's defaults, 0: no limit); _ratelimit.limiter_for() reads them from here.
+        self.api_read_rate = api_read_rate
+        self.api_write_rate = api_write_rate
         # option name -> environment variable that set it (empty when every value came from the task)
         self.env_used = dict(env_used or {})
         self.environ = os.environ if environ is None else environ
@@ -157,6 +163,8 @@ class AlicloudParams(object):
             sts_endpoint=params.get('sts_endpoint'),
             oss_signature_version=params.get('oss_signature_version') or 'v4',
             env_used=env_used,
+            api_read_rate=params.get('api_read_rate'),
+            api_write_rate=params.get('api_write_rate'),
         )
 
     @classmethod
@@ -178,6 +186,10 @@ class AlicloudParams(object):
             return 'api_retries must be between 0 and 50, got %s.' % self.retries
         if self.timeout is not None and not 0 < self.timeout <= 600:
             return 'api_timeout must be more than 0 and at most 600 seconds, got %s.' % self.timeout
+        for option in ('api_read_rate', 'api_write_rate'):
+            rate = getattr(self, option)
+            if rate is not None and not 0 <= rate <= 100000:
+                return '%s must be a number of calls per second from 0 (no limit) to 100000, got %s.' % (option, rate)
         if self.oss_signature_version not in SIGNATURE_VERSIONS:
             return 'oss_signature_version must be v4 or v1, got %r.' % self.oss_signature_version
         from ansible_collections.alicloud_oss.domains.plugins.module_utils import _credentials  # pylint: disable=import-outside-toplevel
@@ -256,7 +268,8 @@ TRANSIENT_CODES = frozenset([
 TOO_EARLY_CODES = frozenset(['LastOperationNotFinished'])
 AUTH_CODES = frozenset([
     'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'InvalidAccessKeyId.Inactive',
-    'Forbidden.RAM', 'Forbidden', 'AccessDenied', 'InvalidSecurityToken', 'InvalidSecurityToken.Expired', 'InvalidSecurityToken.Malformed',
+    'Forbidden.RAM', 'Forbidden', 'AccessDenied', 'NoPermission', 'NotAuthorized',
+    'InvalidSecurityToken', 'InvalidSecurityToken.Expired', 'InvalidSecurityToken.Malformed',
     'InvalidSecurityToken.MismatchWithAccessKey', 'SecurityTokenExpired', 'InvalidTimeStamp.Expired',
     'RequestTimeTooSkewed', 'IncompleteSignature', 'MissingCredentials', 'InvalidCredentials',
 ])
@@ -286,7 +299,11 @@ class AlicloudError(Exception):
         return text
 
     def to_result(self):
-        return dict(error_code=self.code, request_id=self.request_id, http_status=self.http_status)
+        result = dict(error_code=self.code, request_id=self.request_id, http_status=self.http_status)
+        # A refusal for want of a RAM permission (see _permissions.py): the action, the resource, the ready policies.
+        if self.details.get('missing_permission'):
+            result['missing_permission'] = self.details['missing_permission']
+        return result
 
 
 class AlicloudAuthError(AlicloudError):

@@ -25,6 +25,8 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
     Record, fqdn_of, longest_zone,
 )
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _permissions
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _ratelimit
 
 DEFAULT_ENDPOINT = 'alidns.aliyuncs.com'
 DEFAULT_REGION = 'cn-hangzhou'
@@ -34,6 +36,8 @@ ZONE_PAGE_SIZE = 500         # DescribeDomainRecords maximum
 DOMAINS_PAGE_SIZE = 100      # DescribeDomains maximum
 MAX_PAGES = 1000
 CONNECT_TIMEOUT_CAP = 10.0
+# SDK methods that only read (describe_domains, describe_domain_records, ...); the others count as writes (_ratelimit).
+READ_PREFIXES = ('describe_', 'get_', 'list_', 'query_')
 
 _SDK = {}
 
@@ -155,11 +159,18 @@ class AlidnsAPI(object):
         models = load_sdk()['models']
         return getattr(models, action + 'Request')(**dict((k, v) for k, v in fields.items() if v is not None))
 
-    def _invoke(self, method, request):
+    def _invoke(self, method, request, zone=None):
+        """One SDK call; zone names the zone of a record-id call in a permission refusal."""
+        # Every attempt (retries too) waits for its turn in the schedule shared by the threads and forks of the controller.
+        _ratelimit.limiter_for(self.params, 'alidns', 'read' if method.startswith(READ_PREFIXES) else 'write').acquire()
         try:
             response = getattr(self._client, method)(request)
         except Exception as exc:  # pylint: disable=broad-except
             error = translate_sdk_error(exc)
+            # A refusal for want of a RAM permission names the action, the zone and the ready policy.
+            zone = getattr(request, 'domain_name', None) or zone
+            _permissions.explain(error, _permissions.alidns_action(method),
+                                 _permissions.alidns_resource(zone.lower().rstrip('.') if zone else None))
             credentials = getattr(self, '_credentials', None)
             raise credentials.explain(error) if credentials is not None else error
         body = getattr(response, 'body', None)
@@ -196,6 +207,28 @@ class AlidnsAPI(object):
                     zones.append(name)
             self._zones = zones
         return self._zones
+
+    def zone_info(self, zone, lines=False):
+        """What a zone's edition allows (DescribeDomainInfo): {zone, edition, edition_name, min_ttl, lines}.
+
+        min_ttl is the lowest TTL the edition accepts (600 on the free and personal editions, 60 enterprise standard, 1
+        enterprise ultimate: https://www.alibabacloud.com/help/doc-detail/29806.htm), None when the answer does not say.
+        With lines, `lines` lists the line codes the zone may use (NeedDetailAttributes); else it is None.
+        """
+        try:
+            body = self.call('DescribeDomainInfo', domain_name=zone, need_detail_attributes=True if lines else None)
+        except AlicloudNotFoundError as exc:
+            raise _zone_missing(zone, exc)
+        min_ttl = body.get('MinTtl')
+        try:
+            min_ttl = int(min_ttl) if min_ttl not in (None, '') else None
+        except (TypeError, ValueError):
+            min_ttl = None
+        codes = None
+        if lines:
+            codes = [line.get('LineCode') for line in ((body.get('RecordLines') or {}).get('RecordLine') or []) if line.get('LineCode')]
+        return dict(zone=zone, edition=body.get('VersionCode'), edition_name=body.get('VersionName'), min_ttl=min_ttl,
+                    lines=codes)
 
     def find_zone(self, fqdn):
         """The longest zone of the account that contains fqdn; AlicloudNotFoundError naming the candidates if none."""
@@ -290,7 +323,7 @@ class AlidnsAPI(object):
         request = self._request('UpdateDomainRecord', record_id=record.record_id, rr=record.rr, type=record.type,
                                 value=record.value, ttl=record.ttl, line=record.line, priority=record.priority)
         try:
-            policy.run(self._invoke, 'update_domain_record', request)
+            policy.run(self._invoke, 'update_domain_record', request, zone)
         except AlicloudError as exc:
             # The service refuses an update to the state the record already has; after a lost answer that is our own
             # earlier attempt. Success once a read shows the record as wanted.
@@ -326,7 +359,7 @@ class AlidnsAPI(object):
         """DeleteDomainRecord; a record that is already gone counts as deleted."""
         policy = self._policy_factory()
         try:
-            policy.run(self._invoke, 'delete_domain_record', self._request('DeleteDomainRecord', record_id=record.record_id))
+            policy.run(self._invoke, 'delete_domain_record', self._request('DeleteDomainRecord', record_id=record.record_id), zone)
         except AlicloudNotFoundError as exc:
             if exc.code != 'DomainRecordNotBelongToUser':
                 raise

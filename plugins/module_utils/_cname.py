@@ -299,9 +299,12 @@ def explain_cname_error(client, err, bucket, domain, region, endpoint):
                 '(or oss_endpoint to that endpoint).' % (bucket, region, endpoint_hint or 'another endpoint')), extra
     if code in ('AccessDenied',) and (err.details or {}).get('EC') == _oss.V1_REFUSED_EC:
         return None, extra  # _oss says it all: drop oss_signature_version: v1
+    if (err.details or {}).get('missing_permission'):
+        return None, extra  # _oss named the refused action, the bucket and the ready policy (see _permissions.py)
     if code in ('AccessDenied',):
-        return ('Access denied on bucket %s: the key needs oss:ListCname, oss:PutCname and oss:DeleteCname (and, with a certificate, '
-                'the yundun-cert permissions OSS documents), and the bucket must belong to this account.' % bucket), extra
+        return ('Access denied on bucket %s: the bucket must belong to this account, and the key needs oss:ListCname, oss:PutCname '
+                'and oss:DeleteCname (and, with a certificate, the yundun-cert permissions OSS documents; the ready policies in '
+                'docs/ram-policies grant them).' % bucket), extra
     return None, extra
 
 
@@ -335,9 +338,50 @@ def _fail_api(module, client, err, bucket, domain, region, secrets, result):
     fail_with_error(module, err, msg=message, secrets=secrets, **result)
 
 
+def wanted_certificate(cert_option, domain, field='certificate'):
+    """(wanted_cert, wanted_info, warnings) of a certificate option: {'cert_id'} or {'certificate', 'private_key'} with the
+    parsed PEM (wanted_info); raises _certificate.CertificateError (its field under `field`) or MissingLibraryError."""
+    if cert_option.get('cert_id'):
+        return dict(cert_id=cert_option['cert_id'].strip()), None, []
+    # Imported here: cryptography is only needed when a PEM certificate is given.
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _certificate  # pylint: disable=import-outside-toplevel
+    if not _certificate.HAS_CRYPTOGRAPHY:
+        raise _oss.MissingLibraryError('cryptography', _certificate.CRYPTOGRAPHY_IMPORT_ERROR)
+    info = _certificate.check_certificate_pair(cert_option['certificate'], cert_option['private_key'])
+    warnings = []
+    if _certificate.not_yet_valid(info):
+        warnings.append('%s.certificate is not valid before %s; browsers will refuse it until then.'
+                        % (field, _certificate.format_time(info['not_before'])))
+    if not _certificate.covers_domain(info, domain):
+        warnings.append('%s.certificate does not name %s (it names %s); HTTPS clients will reject it for this domain.'
+                        % (field, domain, ', '.join(info['dns_names']) or 'no DNS name'))
+    return dict(certificate=cert_option['certificate'], private_key=cert_option['private_key']), info, warnings
+
+
+def write_binding(client, plan, state, domain, wanted_cert, wanted_info, delete_certificate):
+    """Make the write of a plan (PutCname or DeleteCname). An error after retries counts as done when a read-back shows the
+    binding as wanted (the first attempt landed, its answer was lost); otherwise the AlicloudError is raised."""
+    try:
+        if plan.action == 'unbind':
+            client.delete_cname(domain)
+        else:
+            client.put_cname(domain, plan.certificate)
+    except AlicloudError as exc:
+        if not _write_landed(client, exc, state, domain, wanted_cert, wanted_info, delete_certificate):
+            raise
+
+
 def run_bucket_cname(module):
     """The whole of oss_bucket_cname, given its AnsibleModule."""
     p = module.params
+    if p.get('domains') is not None:
+        return run_bucket_cname_list(module)
+    if p.get('step') not in (None, 'bind'):
+        module.fail_json(msg='step: %s is a step of list mode; give the domains as domains (with progress).' % p['step'],
+                         error_code='InvalidParameter')
+    if not p.get('bucket') or not p.get('domain'):
+        module.fail_json(msg='bucket and domain are required (or domains, for list mode): missing %s.'
+                         % ', '.join(key for key in ('bucket', 'domain') if not p.get(key)), error_code='InvalidParameter')
     params, region = common_setup(module)
     bucket = validated_bucket(module, p['bucket'])
     domain = validated_domain(module, p['domain'])
@@ -356,26 +400,20 @@ def run_bucket_cname(module):
     secrets = list(params.secrets())
     if state == 'absent' and (cert_option or p['delete_certificate']):
         module.warn('certificate and delete_certificate are ignored with state=absent: unbinding removes the certificate too.')
-    elif cert_option and cert_option.get('cert_id'):
-        wanted_cert = dict(cert_id=cert_option['cert_id'].strip())
     elif cert_option:
-        # Imported here: cryptography is only needed when a PEM certificate is given.
         from ansible_collections.alicloud_oss.domains.plugins.module_utils import _certificate  # pylint: disable=import-outside-toplevel
-        if not _certificate.HAS_CRYPTOGRAPHY:
-            module.fail_json(msg=missing_required_lib('cryptography'), exception=_certificate.CRYPTOGRAPHY_IMPORT_ERROR)
-        secrets.append(cert_option['private_key'])
+        if cert_option.get('private_key'):
+            secrets.append(cert_option['private_key'])
         try:
-            wanted_info = _certificate.check_certificate_pair(cert_option['certificate'], cert_option['private_key'])
+            wanted_cert, wanted_info, warnings = wanted_certificate(cert_option, domain)
+        except _oss.MissingLibraryError as exc:
+            module.fail_json(msg=missing_required_lib(exc.name), exception=exc.trace)
         except _certificate.CertificateError as exc:
             module.fail_json(msg=str(exc), error_code='InvalidCertificate', **result)
-        if _certificate.not_yet_valid(wanted_info):
-            module.warn('certificate.certificate is not valid before %s; browsers will refuse it until then.'
-                        % _certificate.format_time(wanted_info['not_before']))
-        if not _certificate.covers_domain(wanted_info, domain):
-            module.warn('certificate.certificate does not name %s (it names %s); HTTPS clients will reject it for this domain.'
-                        % (domain, ', '.join(wanted_info['dns_names']) or 'no DNS name'))
-        wanted_cert = dict(certificate=cert_option['certificate'], private_key=cert_option['private_key'])
-        result['certificate'] = _certificate.describe(wanted_info)
+        for warning in warnings:
+            module.warn(warning)
+        if wanted_info is not None:
+            result['certificate'] = _certificate.describe(wanted_info)
     delete_certificate = bool(p['delete_certificate']) and state == 'present'
 
     client = make_client(module, params, bucket, region, secrets)
@@ -390,13 +428,9 @@ def run_bucket_cname(module):
 
     if plan.changed and not module.check_mode:
         try:
-            if plan.action == 'unbind':
-                client.delete_cname(domain)
-            else:
-                client.put_cname(domain, plan.certificate)
+            write_binding(client, plan, state, domain, wanted_cert, wanted_info, delete_certificate)
         except AlicloudError as exc:
-            if not _write_landed(client, exc, state, domain, wanted_cert, wanted_info, delete_certificate):
-                _fail_api(module, client, exc, bucket, domain, region, secrets, result)
+            _fail_api(module, client, exc, bucket, domain, region, secrets, result)
         try:
             after = find_binding(client.list_cnames(), domain)
         except AlicloudError as exc:
@@ -488,14 +522,15 @@ def run_domain_ownership(module, zone_lookup=None):
     token = current if token_is_valid(current) else None
     before = dict(token=token['token'], expire_time=iso_time(token['expire_time'])) if token else dict(token=None, expire_time=None)
     if token is None:
-        result['changed'] = True
+        # Changed once the token exists (or would, in check mode): a refused CreateCnameToken changed nothing.
+        result['changed'] = module.check_mode
         if not module.check_mode:
             try:
                 token = client.create_token(domain)
+                result['changed'] = True
             except AlicloudError as exc:
                 if exc.code != 'NoNeedCreateCnameToken':
                     _fail_api(module, client, exc, bucket, domain, region, secrets, result)
-                result['changed'] = False
                 module.warn('OSS says no token is needed for %s on bucket %s (NoNeedCreateCnameToken): the domain is already '
                             'verified for this bucket.' % (domain, bucket))
     value = token['token'] if token else None
@@ -528,3 +563,933 @@ def alidns_zone_lookup(module, params, fqdn):
         return None
     rr = '@' if fqdn == zone else fqdn[:-len(zone) - 1]
     return zone, rr
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# List mode (the custom-domain flow): oss_bucket_cname step bind and step rebind, oss_domain_ownership
+#
+# Every item is validated (_flow) before the first API call. Reads are shared: one ListCname per (bucket, region), and for
+# the items whose DNS may be in this account, one DescribeDomains for the zone list and one paged DescribeDomainRecords per
+# zone (DescribeDomainInfo per zone only when an item asks for a TTL below 600 s or a line other than default). Every check
+# that can fail an item (bucket, region, zone, TTL, line, records in the way, a domain another bucket holds) runs on what
+# those reads returned, before any write; then the writes run in a thread pool, unbinds first (so that a domain can move
+# between buckets in one run). Check mode stops before the writes and predicts the phase each item would reach.
+
+# Every Alidns edition accepts a TTL of 600 s or more: below it the zone's edition must be asked (DescribeDomainInfo).
+EDITION_SAFE_TTL = 600
+# OSS maps at most 100 custom domains to one bucket ("Quotas and limits" of the OSS user guide).
+MAX_DOMAINS_PER_BUCKET = 100
+DEFAULT_BIND_RETRIES = 6
+DEFAULT_BIND_DELAY = 10.0
+
+
+class ItemFailure(Exception):
+    """An item fails with this message and code (and extra progress keys: holder_bucket, conflicts, ...)."""
+
+    def __init__(self, message, code, **extra):
+        super(ItemFailure, self).__init__(message)
+        self.message = message
+        self.code = code
+        self.extra = extra
+
+
+class OssReads(object):
+    """OSS clients (one per thread and bucket: a client remembers its last retry policy) and the shared ListCname reads."""
+
+    def __init__(self, params):
+        import threading  # pylint: disable=import-outside-toplevel
+        from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import Memo  # pylint: disable=import-outside-toplevel
+        self.params = params
+        self._local = threading.local()
+        self.listings = Memo(lambda key: self.client(*key).list_cnames())
+
+    def client(self, bucket, region):
+        clients = getattr(self._local, 'clients', None)
+        if clients is None:
+            clients = self._local.clients = {}
+        key = (bucket, region)
+        if key not in clients:
+            clients[key] = _oss.OssClient(self.params, bucket, region)
+        return clients[key]
+
+    def listing(self, bucket, region):
+        return self.listings.get((bucket, region))
+
+    def reread(self, bucket, region):
+        self.listings.forget((bucket, region))
+        return self.listing(bucket, region)
+
+
+def _list_setup(module):
+    """The shared options of a list-mode run: (AlicloudParams, the module's region or None, secrets)."""
+    params = AlicloudParams.from_module(module)
+    region = None
+    if params.region:
+        try:
+            region = normalize_region(params.region, field='alicloud_region')
+            _oss.endpoint_url(params.oss_endpoint, region)
+        except DomainError as exc:
+            module.fail_json(msg=str(exc), error_code='InvalidParameter')
+        except AlicloudValidationError as exc:
+            module.fail_json(msg=exc.message, error_code=exc.code)
+    return params, region, list(params.secrets())
+
+
+def _make_flow(module, region, required=('bucket',)):
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow  # pylint: disable=import-outside-toplevel
+    try:
+        return _flow.Flow(module.params, required=required, default_region=region, check_mode=module.check_mode)
+    except _flow.FlowError as exc:
+        module.fail_json(msg=exc.message, error_code=exc.code)
+    return None
+
+
+def _region_check(flow, item):
+    """The region every OSS item needs: from the item, the defaults or alicloud_region."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._flow import FlowError  # pylint: disable=import-outside-toplevel
+    if not item.settings.get('region'):
+        where = flow.namer.default('region') if not flow.namer.single else None
+        raise FlowError(item.field('region'), 'the region of bucket %s is required: set it%s, or alicloud_region.'
+                        % (item.settings['bucket'], ' on the item, in %s' % where if where else ''))
+
+
+def _prepare_certificate(item):
+    """wanted_cert / wanted_info of an item (PEM parsed before any API call); FlowError naming the variable."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _certificate  # pylint: disable=import-outside-toplevel
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._flow import FlowError  # pylint: disable=import-outside-toplevel
+    cert = item.certificate
+    item.data.update(wanted_cert=None, wanted_info=None, force=bool(cert and cert.get('force')))
+    if not cert or item.settings['state'] == 'absent':
+        if cert or item.settings.get('delete_certificate'):
+            item.data.setdefault('notes', []).append('certificate and delete_certificate are ignored with state absent: unbinding '
+                                                     'removes the certificate too.')
+        return
+    try:
+        wanted_cert, wanted_info, warnings = wanted_certificate(cert, item.name, field=item.field('certificate'))
+    except _oss.MissingLibraryError as exc:
+        raise FlowError(item.field('certificate'), 'a PEM certificate needs the Python package %s on the machine the module runs on.'
+                        % exc.name, code='MissingLibrary')
+    except _certificate.CertificateError as exc:
+        # The certificate's own field names certificate.certificate or certificate.private_key: name the variable instead.
+        text = str(exc)
+        sub = 'private_key' if exc.field.endswith('private_key') else 'certificate'
+        if text.startswith(exc.field + ': '):
+            text = text[len(exc.field) + 2:]
+        raise FlowError(cert.get(sub + '_field') or item.field('certificate', sub), text, code='InvalidCertificate')
+    item.data.update(wanted_cert=wanted_cert, wanted_info=wanted_info)
+    item.data.setdefault('notes', []).extend(warnings)
+    if wanted_info is not None:
+        item.data['certificate'] = _certificate.describe(wanted_info)
+
+
+def _target_of(item):
+    target = item.settings['target']
+    bucket, region = item.settings['bucket'], item.settings['region']
+    if target == 'public':
+        return oss_public_host(bucket, region)
+    if target == 'accelerate':
+        return oss_accelerate_host(bucket)
+    return target
+
+
+def _cname_item(item, target):
+    """The CNAME of the domain in the form alidns_record's items take."""
+    return dict(record=item.name, type='CNAME', value=[target], ttl=item.settings['ttl'], line=item.settings['line'])
+
+
+def _list_error_message(flow, item, err, client_endpoint):
+    """The message of an OSS error met for an item in list mode: the wrong region names the variable to set."""
+    bucket, region = item.settings['bucket'], item.settings['region']
+    right = bucket_region_from_error(err)
+    if right:
+        field = item.field('region')
+        if field == 'alicloud_region':
+            field = 'alicloud_region (or %s)' % item.namer.item(item.index, 'region')
+        return ('The bucket %s is in region %s, not %s: set %s to %s.' % (bucket, right, region, field, right)), \
+            dict(bucket_region=right)
+    if err.code == 'NoSuchBucket':
+        return ('Bucket %s was not found in region %s (%s). Check %s, and that %s is the region the bucket was created in.'
+                % (bucket, region, client_endpoint, item.field('bucket'), item.field('region'))), {}
+    return None, {}
+
+
+class _Explainer(object):
+    """Stands in for an OssClient in explain_cname_error where the list mode must not call the API per item."""
+
+    def __init__(self, client, holder=None):
+        self.params = getattr(client, 'params', None)
+        self.endpoint = getattr(client, 'endpoint', None)
+        self._client = client
+        self._holder = holder
+
+    def get_token(self, domain):
+        return None  # oss_domain_ownership (step ownership) reads the token; the bind step does not
+
+    def find_holder(self, domain):
+        if self._holder:
+            return self._holder, None
+        return self._client.find_holder(domain)
+
+
+def _fail_item(flow, item, error, step, secrets, elapsed=None):
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow  # pylint: disable=import-outside-toplevel
+    entry = item.entry
+    if isinstance(error, ItemFailure):
+        _flow.fail(entry, None, step=step, secrets=secrets, msg=redact(error.message, secrets), code=error.code, elapsed=elapsed)
+        entry.update(error.extra)
+    else:
+        _flow.fail(entry, error, step=step, secrets=secrets, elapsed=elapsed)
+    item.data['failed'] = True
+
+
+def _oss_failure(flow, item, err, client, secrets, holder=None):
+    """An ItemFailure for an AlicloudError of an item's bucket, with the explanation single mode gives."""
+    bucket, region = item.settings['bucket'], item.settings['region']
+    endpoint = getattr(client, 'endpoint', None) or _oss.endpoint_url(flow.params.get('oss_endpoint'), region)
+    message, extra = _list_error_message(flow, item, err, endpoint)
+    if message is None:
+        message, extra = explain_cname_error(_Explainer(client, holder), err, bucket, item.name, region, endpoint)
+    text = '%s %s' % (message, err) if message else str(err)
+    extra = dict(extra)
+    extra.pop('ownership_record', None)
+    for key, value in err.to_result().items():
+        if key != 'error_code' and value is not None:
+            extra[key] = value
+    return ItemFailure(redact(text, secrets), err.code, **extra)
+
+
+def _zone_checks(item, zone, listing, info):
+    """The DNS checks of a present item whose zone is in this account, before any write: TTL against the edition, line,
+    records in the way of its CNAME (a CNAME elsewhere given way only with replace_records), a stale _dnsauth TXT.
+
+    Returns (cname_in_place, notes, stale ownership record or None); raises ItemFailure (with `conflicts`)."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _records  # pylint: disable=import-outside-toplevel
+    settings = item.settings
+    ttl, line = settings['ttl'], settings['line']
+    notes = []
+    if info is not None:
+        low = info.get('min_ttl')
+        if low and ttl < low:
+            raise ItemFailure('%s: %s is below the minimum TTL of the zone %s, whose Alibaba Cloud DNS edition (%s) allows %s to 86400 '
+                              'seconds. Set it to %s or more, or move the zone to an edition that allows it. Nothing was changed.'
+                              % (item.field('ttl'), ttl, zone, info.get('edition_name') or info.get('edition') or 'unknown', low, low),
+                              'QuotaExceeded.TTL')
+        lines = info.get('lines')
+        if line != _records.DEFAULT_LINE and lines and line not in lines:
+            raise ItemFailure('%s: the zone %s has no resolution line %r; its lines are %s. Nothing was changed.'
+                              % (item.field('line'), zone, line, ', '.join(lines[:30]) + (', ...' if len(lines) > 30 else '')),
+                              'InvalidParameter')
+    rr = _records.split_name(item.name, zone)
+    target = item.data['target']
+    try:
+        plan = _records.plan_cname(zone, rr, target, listing, ttl=ttl, line=line, replace_records=settings['replace_records'])
+    except _records.PlanError as exc:
+        message = exc.message
+        if settings['replace_records'] is False and 'replace_records' in message:
+            message = message.replace('Set replace_records', 'Set %s' % item.field('replace_records'))
+        raise ItemFailure(message, exc.code, conflicts=[_records.record_view(record, zone) for record in exc.records])
+    for record in plan.replaced:
+        notes.append('%s %s %s (line %s) will be replaced by the CNAME to %s (replace_records).'
+                     % (record.type, _records.fqdn_of(record.rr, zone), record.value, record.line, target))
+    stale = [record for record in _records.records_at(listing, _records.ownership_rr(rr)) if record.type == 'TXT']
+    stale_record = None
+    if stale:
+        fqdn = _records.fqdn_of(_records.ownership_rr(rr), zone)
+        if settings['keep_ownership_record']:
+            notes.append('a _dnsauth TXT record is at %s (left by an earlier ownership proof); it is kept (%s).'
+                         % (fqdn, item.field('keep_ownership_record')))
+        else:
+            notes.append('a _dnsauth TXT record is at %s (left by an earlier ownership proof); the cleanup step removes it.' % fqdn)
+            # Handed to the cleanup step, so that it is removed even on a run where nothing else changes.
+            stale_record = dict(record=fqdn, type='TXT', value=[record.value for record in stale], ttl=stale[0].ttl, stale=True)
+    return not plan.changed, notes, stale_record
+
+
+def _alidns_reads(flow, params, items, secrets):
+    """Zones for the items whose DNS may be in this account: sets item.data dns/zone (or fails the item).
+
+    Returns (api, {zone: listing Memo key}, infos needed). One DescribeDomains (all pages) for the zone list.
+    """
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _alidns, _records  # pylint: disable=import-outside-toplevel
+    wanting = [item for item in items if item.settings['dns'] in ('auto', 'alidns')]
+    for item in items:
+        if item.settings['dns'] == 'external':
+            item.data.update(dns='external', zone=None)
+    if not wanting:
+        return None, [], []
+    try:
+        api = _alidns.AlidnsAPI(params)
+        zones = api.list_zones()
+    except _alidns.MissingSdkError as exc:
+        raise _FatalMissing(_alidns.SDK_PACKAGE, exc.tb)
+    except AlicloudError as exc:
+        for item in wanting:
+            if item.settings['dns'] == 'alidns':
+                item.data['error'] = ItemFailure(redact('The zones of this Alibaba Cloud DNS account could not be read (%s is alidns): %s'
+                                                        % (item.field('dns'), exc), secrets), exc.code)
+            else:
+                item.data.update(dns='external', zone=None)
+                item.data.setdefault('notes', []).append('the Alibaba Cloud DNS zones could not be read (%s): the records are listed '
+                                                         'for the DNS provider (dns auto).' % redact(str(exc), secrets))
+        return None, [], []
+    for item in wanting:
+        zone = _records.longest_zone(item.name, zones)
+        if zone is None and item.settings['dns'] == 'alidns':
+            item.data['error'] = ItemFailure('%s is not in any zone of this Alibaba Cloud DNS account (%s is alidns); the account has %s. '
+                                             'Add the zone to Alibaba Cloud DNS, or set %s to external or auto.'
+                                             % (item.name, item.field('dns'), ', '.join(zones[:10]) or 'no zones', item.field('dns')),
+                                             'InvalidDomainName.NoExist')
+        elif zone is None:
+            item.data.update(dns='external', zone=None)
+        else:
+            item.data.update(dns='alidns', zone=zone)
+    present = [item for item in wanting if item.data.get('dns') == 'alidns' and item.settings['state'] == 'present'
+               and not item.data.get('error')]
+    zones_listed = []
+    infos = []
+    for item in present:
+        if item.data['zone'] not in zones_listed:
+            zones_listed.append(item.data['zone'])
+        if (item.settings['ttl'] < EDITION_SAFE_TTL or item.settings['line'] != _records.DEFAULT_LINE) and item.data['zone'] not in infos:
+            infos.append(item.data['zone'])
+    return api, zones_listed, infos
+
+
+class _FatalMissing(Exception):
+    def __init__(self, name, trace):
+        super(_FatalMissing, self).__init__(name)
+        self.name = name
+        self.trace = trace
+
+
+def _read_all(flow, oss, api, buckets, zones, infos):
+    """Every read of the step, concurrently: ListCname per (bucket, region), the zone listings, the zone editions.
+    Returns {('oss'|'zone'|'info', key): value or exception}."""
+    keys = [('oss', key) for key in buckets] + [('zone', zone) for zone in zones] + [('info', zone) for zone in infos]
+
+    def read(key):
+        kind, what = key
+        if kind == 'oss':
+            return oss.listing(*what)
+        if kind == 'zone':
+            return api.list_zone_records(what)
+        return api.zone_info(what, lines=True)
+
+    answers = {}
+    for outcome in flow.run(keys, read):
+        answers[outcome.item] = outcome.error if outcome.failed else outcome.value
+    return answers
+
+
+def _fail_on_missing_library(module, answers):
+    """oss2 missing is no item's failure: the whole task fails, as in single mode."""
+    for answer in answers.values():
+        answer = getattr(answer, 'cause', answer)  # run_items wraps what is not an API or input error
+        if isinstance(answer, _oss.MissingLibraryError):
+            module.fail_json(msg=missing_required_lib(answer.name), exception=answer.trace)
+
+
+def _binding_entry(binding):
+    return binding_result(binding) if binding else None
+
+
+def run_bucket_cname_list(module):
+    """oss_bucket_cname with `domains`: step bind or step rebind of the custom-domain flow."""
+    p = module.params
+    for option in ('domain', 'bucket', 'certificate'):
+        if p.get(option):
+            module.fail_json(msg='%s and domains are mutually exclusive: in list mode set %s on each item of domains (or in '
+                                 'defaults).' % (option, 'name' if option == 'domain' else option), error_code='InvalidParameter')
+    for option, default in (('state', 'present'), ('target', 'public'), ('delete_certificate', False), ('force', False)):
+        if p.get(option) not in (None, default):
+            module.fail_json(msg='%s is a single-domain option: in list mode set it on each item of domains (or in defaults).' % option,
+                             error_code='InvalidParameter')
+    params, region, secrets = _list_setup(module)
+    flow = _make_flow(module, region)
+    if flow.step == 'rebind':
+        return _run_rebind(module, flow, params, secrets)
+    return _run_bind(module, flow, params, secrets)
+
+
+def _run_bind(module, flow, params, secrets):
+    import time  # pylint: disable=import-outside-toplevel
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow  # pylint: disable=import-outside-toplevel
+    started = time.time()
+    check_mode = module.check_mode
+    exclusive = bool(module.params.get('exclusive'))
+    # 1. Every check that needs no API call, for every item.
+    items = []
+    for item in flow.items:
+        if item.error is None:
+            try:
+                _region_check(flow, item)
+                _prepare_certificate(item)
+                if item.certificate and item.certificate.get('private_key'):
+                    secrets.append(item.certificate['private_key'])
+            except _flow.FlowError as exc:
+                item.error = exc
+        if item.error is None:
+            item.data['target'] = _target_of(item)
+            items.append(item)
+    for item in flow.mark_invalid():
+        item.entry['steps'][-1]['step'] = 'bind'
+    for item in items:
+        entry = flow.entry(item, reset=True)
+        entry.update(target=item.data['target'], records=[_cname_item(item, item.data['target'])] if item.settings['state'] == 'present' else [])
+    # 2. The reads, shared.
+    oss = OssReads(params)
+    try:
+        api, zones, infos = _alidns_reads(flow, params, items, secrets)
+    except _FatalMissing as exc:
+        module.fail_json(msg=missing_required_lib(exc.name), exception=exc.trace)
+    buckets = []
+    for item in items:
+        key = (item.settings['bucket'], item.settings['region'])
+        if key not in buckets:
+            buckets.append(key)
+    try:
+        answers = _read_all(flow, oss, api, buckets, zones, infos)
+    except _oss.MissingLibraryError as exc:
+        module.fail_json(msg=missing_required_lib(exc.name), exception=exc.trace)
+    _fail_on_missing_library(module, answers)
+    # 3. The checks that need the reads, still before any write.
+    holders = {}
+    for (kind, key), answer in answers.items():
+        if kind == 'oss' and isinstance(answer, list):
+            for binding in answer:
+                holders.setdefault(binding['domain'], []).append(key)
+    listed = set((item.name, item.settings['bucket']) for item in items)
+    # A domain named by an item that cannot be used is never unbound by exclusive mode: a typo must not take a site down.
+    protected = set(item.name for item in flow.items if item.error is not None)
+    unbinds = []   # (bucket, region, domain) of exclusive mode
+    if exclusive:
+        for key in buckets:
+            answer = answers.get(('oss', key))
+            if not isinstance(answer, list):
+                continue
+            for binding in answer:
+                if (binding['domain'], key[0]) not in listed and binding['domain'] not in protected:
+                    unbinds.append((key[0], key[1], binding))
+    unbinds.sort(key=lambda unbind: (unbind[0], unbind[2]['domain']))
+    moving = set(binding['domain'] for dummy, dummy2, binding in unbinds)
+    for item in items:
+        entry = item.entry
+        data = item.data
+        entry.update(dns=data.get('dns'), zone=data.get('zone'), zone_unicode=to_unicode(data['zone']) if data.get('zone') else None)
+        for text in data.get('notes') or []:
+            _flow.note(entry, text)
+        try:
+            if data.get('error'):
+                raise data['error']
+            key = (item.settings['bucket'], item.settings['region'])
+            listing = answers[('oss', key)]
+            if isinstance(listing, Exception):
+                if isinstance(listing, AlicloudError):
+                    raise _oss_failure(flow, item, listing, None, secrets)
+                raise listing
+            data['current'] = find_binding(listing, item.name)
+            entry['binding'] = _binding_entry(data['current'])
+            if item.settings['state'] == 'present' and data['current'] is None:
+                others = [other for other in holders.get(item.name, []) if other != key]
+                if others and item.name not in moving:
+                    raise ItemFailure('%s is already bound to bucket %s of this account; a domain can be bound to one bucket at a time. Unbind '
+                                      'it there first (state absent on that bucket, or exclusive mode), then run again. Nothing was changed.'
+                                      % (item.name, others[0][0]), 'CnameAlreadyExists', holder_bucket=others[0][0])
+            data['cname_in_place'] = False
+            if item.settings['state'] == 'present' and data.get('dns') == 'alidns':
+                zone = data['zone']
+                records = answers.get(('zone', zone))
+                info = answers.get(('info', zone))
+                for answer in (records, info):
+                    if isinstance(answer, Exception):
+                        raise answer
+                in_place, notes, stale_record = _zone_checks(item, zone, records, info)
+                data['cname_in_place'] = in_place
+                for text in notes:
+                    _flow.note(entry, text)
+                if stale_record and not entry.get('ownership_record'):
+                    entry['ownership_record'] = stale_record
+            if data['current'] and (data['current'].get('status') or 'Enabled') != 'Enabled' and item.settings['state'] == 'present':
+                _flow.note(entry, 'the binding is %s in OSS; OSS does not serve the domain while it is not Enabled.' % data['current'].get('status'))
+            data['plan'] = plan_binding(item.settings['state'], data['current'], data['wanted_cert'], data['wanted_info'],
+                                        bool(item.settings['delete_certificate']) and item.settings['state'] == 'present', data['force'])
+        except (ItemFailure, AlicloudError, ValueError) as exc:
+            _fail_item(flow, item, exc, 'bind', secrets, time.time() - started)
+    # 4. The writes: unbinds first (a domain may move to another bucket in this run), then binds.
+    _check_bucket_capacity(flow, items, answers, unbinds, secrets, time.time() - started)
+    extras = []
+    for bucket, region, binding in unbinds:
+        if binding['domain'] in flow.by_name and flow.by_name[binding['domain']].error is None:
+            item = flow.by_name[binding['domain']]
+            if item.data.get('failed') or item.settings['state'] != 'present':
+                # Moving a domain that cannot be bound to its new bucket would take it down: it stays where it is.
+                _flow.note(item.entry, 'left bound to bucket %s (exclusive mode moves it only once it can be bound to bucket %s)'
+                           % (bucket, item.settings['bucket']))
+                continue
+            extras.append(dict(bucket=bucket, region=region, binding=binding, entry=None, moved=True))
+            continue
+        entry = flow.extra_entry(binding['domain'], bucket=bucket, region=region, state='absent',
+                                 target=oss_public_host(bucket, region), binding=_binding_entry(binding))
+        extras.append(dict(bucket=bucket, region=region, binding=binding, entry=entry, moved=False))
+    _resolve_extra_zones(flow, params, api, [extra for extra in extras if not extra['moved']], secrets)
+    work = [('unbind', extra) for extra in extras]
+    work += [('item', item) for item in items if not item.data.get('failed') and item.settings['state'] == 'absent']
+    _run_writes(flow, oss, work, check_mode, secrets, started)
+    work = [('item', item) for item in items if not item.data.get('failed') and item.settings['state'] == 'present']
+    _run_writes(flow, oss, work, check_mode, secrets, started)
+    # 5. What each item reached. A binding is as predicted (so check mode shows what the real run returns), but for an
+    # uploaded or changed certificate, whose id and dates only OSS knows: those buckets are read back once.
+    if not check_mode:
+        written = set((item.settings['bucket'], item.settings['region']) for item in items if _uploads_certificate(item))
+        for key in written:
+            try:
+                oss.reread(*key)
+            except AlicloudError:
+                pass
+    results = []
+    diff = dict(before={}, after={})
+    for item in items:
+        if not item.data.get('failed'):
+            _finish_bind_item(flow, oss, item, check_mode, time.time() - started, secrets)
+        results.append(_item_result(item))
+        if item.data.get('plan') is not None and item.data['plan'].changed and not item.data.get('failed'):
+            _flow.diff_add(diff, item.name, _binding_view(item.settings['bucket'], item.name, item.data['current']),
+                           _binding_view(item.settings['bucket'], item.name, item.data.get('after')))
+    for item in flow.items:
+        if item.error is not None:
+            results.append(_item_result(item))
+    for extra in extras:
+        bucket, domain = extra['bucket'], extra['binding']['domain']
+        if extra.get('error') is None:
+            _flow.diff_add(diff, domain if not extra['moved'] else '%s (%s)' % (domain, bucket),
+                           _binding_view(bucket, domain, extra['binding']), _binding_view(bucket, domain, None))
+        if not extra['moved']:
+            results.append(_extra_result(extra))
+    results.sort(key=lambda result: result.get('index', 1 << 30))
+    flow.finish(module, results=results, diff=diff, secrets=secrets)
+
+
+def _check_bucket_capacity(flow, items, answers, unbinds, secrets, elapsed):
+    """Fail, before any write, the new bindings a bucket has no room for (OSS maps at most 100 domains to a bucket).
+
+    The room is what the bucket holds now, less what this run unbinds from it; the new bindings get it in input order.
+    """
+    for key, listing in answers.items():
+        if key[0] != 'oss' or not isinstance(listing, list):
+            continue
+        bucket, region = key[1]
+        leaving = set(binding['domain'] for ubucket, uregion, binding in unbinds if (ubucket, uregion) == key[1])
+        leaving.update(item.name for item in items if (item.settings['bucket'], item.settings['region']) == key[1]
+                       and item.settings['state'] == 'absent' and not item.data.get('failed') and item.data.get('current'))
+        room = MAX_DOMAINS_PER_BUCKET - len([binding for binding in listing if binding['domain'] not in leaving])
+        for item in items:
+            if (item.settings['bucket'], item.settings['region']) != key[1] or item.data.get('failed'):
+                continue
+            plan = item.data.get('plan')
+            if plan is None or plan.action != 'bind':
+                continue
+            if room > 0:
+                room -= 1
+                continue
+            _fail_item(flow, item, ItemFailure('Bucket %s cannot take %s: OSS maps at most %d custom domains to a bucket, and it has (or '
+                                               'this run gives it) that many. Bind it to another bucket (%s), or unbind domains the '
+                                               'bucket no longer needs. Nothing was changed for it.'
+                                               % (bucket, item.name, MAX_DOMAINS_PER_BUCKET, item.field('bucket')), 'TooManyCname'),
+                       'bind', secrets, elapsed)
+
+
+def _resolve_extra_zones(flow, params, api, extras, secrets):
+    """dns and zone of the domains exclusive mode unbinds (from the zone list already read, if any)."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _alidns, _records  # pylint: disable=import-outside-toplevel
+    if not extras:
+        return
+    defaults = flow.params.get('defaults') or {}
+    mode = defaults.get('dns') or 'auto'
+    zones = None
+    if mode != 'external':
+        try:
+            zones = (api or _alidns.AlidnsAPI(params)).list_zones()
+        except (AlicloudError, _alidns.MissingSdkError) as exc:
+            zones = None
+            for extra in extras:
+                from ansible_collections.alicloud_oss.domains.plugins.module_utils._flow import note  # pylint: disable=import-outside-toplevel
+                note(extra['entry'], 'the Alibaba Cloud DNS zones could not be read (%s): its CNAME record is listed for removal at the DNS '
+                                     'provider.' % redact(str(exc), secrets))
+    for extra in extras:
+        entry = extra['entry']
+        zone = _records.longest_zone(entry['name'], zones) if zones else None
+        entry.update(dns='alidns' if zone else 'external', zone=zone, zone_unicode=to_unicode(zone) if zone else None)
+
+
+def _run_writes(flow, oss, work, check_mode, secrets, started):
+    """The PutCname / DeleteCname of the work list in the thread pool; an error is its item's own."""
+    import time  # pylint: disable=import-outside-toplevel
+
+    def write(unit):
+        kind, what = unit
+        if kind == 'unbind':
+            if not check_mode:
+                client = oss.client(what['bucket'], what['region'])
+                write_binding(client, CnamePlan('unbind'), 'absent', what['binding']['domain'], None, None, False)
+                what['written'] = True
+            return None
+        item = what
+        plan = item.data['plan']
+        if not plan.changed or check_mode:
+            return None
+        client = oss.client(item.settings['bucket'], item.settings['region'])
+        delete_certificate = bool(item.settings['delete_certificate']) and item.settings['state'] == 'present'
+        try:
+            write_binding(client, plan, item.settings['state'], item.name, item.data['wanted_cert'], item.data['wanted_info'],
+                          delete_certificate)
+        except AlicloudError as exc:
+            item.data['write_error'] = exc
+            item.data['client'] = client
+            return None
+        item.data['written'] = True
+        return None
+
+    for outcome in flow.run(work, write):
+        if outcome.failed:
+            kind, what = outcome.item
+            if kind == 'unbind':
+                what['error'] = outcome.error
+                bucket, domain = what['bucket'], what['binding']['domain']
+                message = 'exclusive: unbinding %s from bucket %s failed: %s' % (domain, bucket, redact(str(outcome.error), secrets))
+                if what['entry'] is not None:
+                    from ansible_collections.alicloud_oss.domains.plugins.module_utils._flow import fail  # pylint: disable=import-outside-toplevel
+                    fail(what['entry'], outcome.error, step='bind', secrets=secrets, msg=message, elapsed=time.time() - started)
+                else:
+                    item = flow.by_name[domain]
+                    _fail_item(flow, item, ItemFailure(message, getattr(outcome.error, 'code', 'Error')), 'bind', secrets)
+            else:
+                _fail_item(flow, what, outcome.error, 'bind', secrets, time.time() - started)
+    for kind, what in work:
+        if kind == 'unbind' and what.get('error') is None:
+            entry = what['entry']
+            domain = what['binding']['domain']
+            if entry is not None:
+                from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow  # pylint: disable=import-outside-toplevel
+                _flow.set_phase(entry, 'unbound')
+                entry['binding'] = None
+                msg = '%s from bucket %s (exclusive: not in the list)' % ('would be unbound' if check_mode else 'unbound', what['bucket'])
+                _flow.record_step(entry, 'bind', True, msg, time.time() - started)
+            else:
+                from ansible_collections.alicloud_oss.domains.plugins.module_utils._flow import note  # pylint: disable=import-outside-toplevel
+                item = flow.by_name[domain]
+                item.data['moved_from'] = what['bucket']
+                note(item.entry, '%s from bucket %s first (exclusive: it is listed for bucket %s)'
+                     % ('would be unbound' if check_mode else 'unbound', what['bucket'], item.settings['bucket']))
+
+
+def _finish_bind_item(flow, oss, item, check_mode, elapsed, secrets):
+    """Phase, binding, message and step record of an item after its write (or its prediction in check mode)."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow  # pylint: disable=import-outside-toplevel
+    entry = item.entry
+    data = item.data
+    plan = data['plan']
+    state = item.settings['state']
+    error = data.get('write_error')
+    if error is not None and error.code == 'NeedVerifyDomainOwnership':
+        if item.settings['verify_ownership'] == 'never':
+            client = data.get('client')
+            failure = _oss_failure(flow, item, error, client, secrets)
+            failure.message = ('%s (%s is never, so the flow does not prove it.)' % (failure.message, item.field('verify_ownership')))
+            _fail_item(flow, item, failure, 'bind', secrets, elapsed)
+            return
+        _flow.set_phase(entry, 'needs_ownership')
+        _flow.record_step(entry, 'bind', False, 'OSS asks for proof of ownership of %s before it binds it to bucket %s: the ownership '
+                                                'step gets the token' % (item.name, item.settings['bucket']), elapsed)
+        data['after'] = data['current']
+        return
+    if error is not None:
+        holder = None
+        if error.code == 'CnameAlreadyExists':
+            holder = ((error.details or {}).get('Bucket') or None)
+        _fail_item(flow, item, _oss_failure(flow, item, error, data.get('client'), secrets, holder=holder), 'bind', secrets, elapsed)
+        return
+    if state == 'absent':
+        data['after'] = None
+        _flow.set_phase(entry, 'unbound')
+        entry['binding'] = None
+        msg = ('%s from bucket %s' % ('would be unbound' if check_mode else 'unbound', item.settings['bucket'])) if plan.changed \
+            else 'not bound to bucket %s' % item.settings['bucket']
+        _flow.record_step(entry, 'bind', plan.changed, msg, elapsed)
+        return
+    predicted = _predicted_binding(data['current'], item.name, plan, data['wanted_info']) if plan.changed else data['current']
+    after = predicted
+    if plan.changed and not check_mode and plan.certificate and not plan.certificate.get('delete_certificate'):
+        try:
+            after = find_binding(oss.listing(item.settings['bucket'], item.settings['region']), item.name) or predicted
+        except AlicloudError:
+            after = predicted
+    data['after'] = after
+    entry['binding'] = _binding_entry(after)
+    new_binding = plan.action == 'bind'
+    if check_mode and new_binding and data.get('dns') != 'alidns':
+        # OSS binds without proof only a domain whose zone is in this account's Alibaba Cloud DNS: predict what it will ask.
+        _flow.set_phase(entry, 'needs_ownership' if item.settings['verify_ownership'] != 'never' else 'failed')
+        if item.settings['verify_ownership'] == 'never':
+            _fail_item(flow, item, ItemFailure('OSS will ask for proof that you own %s (its zone is not in this account\'s Alibaba Cloud '
+                                               'DNS) and %s is never.' % (item.name, item.field('verify_ownership')),
+                                               'NeedVerifyDomainOwnership'), 'bind', secrets, elapsed)
+            return
+        entry['binding'] = _binding_entry(data['current'])
+        data['after'] = data['current']
+        _flow.record_step(entry, 'bind', False, 'OSS would ask for proof of ownership of %s (its zone is not in this account\'s '
+                                                'Alibaba Cloud DNS): the ownership step gets the token' % item.name, elapsed)
+        return
+    if data.get('cname_in_place'):
+        _flow.set_phase(entry, 'records_published')
+    else:
+        _flow.set_phase(entry, 'bound')
+    if plan.changed:
+        what = {'bind': 'bound to', 'certificate': 'certificate changed on'}.get(plan.action, 'changed on')
+        msg = '%s bucket %s%s' % ('would be ' + what if check_mode else what, item.settings['bucket'],
+                                  ' (%s)' % plan.reason if plan.action == 'certificate' else '')
+    else:
+        msg = 'already bound to bucket %s' % item.settings['bucket']
+    if data.get('cname_in_place'):
+        msg += '; its CNAME record is in place'
+    _flow.record_step(entry, 'bind', plan.changed, msg, elapsed)
+
+
+def _uploads_certificate(item):
+    """Whether the item's write (made, not predicted) attached or replaced a certificate."""
+    plan = item.data.get('plan')
+    config = (plan.certificate if plan is not None else None) or {}
+    return bool(item.data.get('written') and config and not config.get('delete_certificate'))
+
+
+def _item_result(item):
+    """The per-item result of the bind and rebind steps: the keys of the single-domain result plus the flow's."""
+    entry = item.entry or {}
+    target = (item.data or {}).get('target') or entry.get('target')
+    result = dict(index=item.index, name=item.name, name_unicode=item.name_unicode, domain=item.name, domain_unicode=item.name_unicode,
+                  bucket=item.settings.get('bucket'), region=item.settings.get('region'), state=item.settings.get('state'),
+                  dns=entry.get('dns'), zone=entry.get('zone'), target=target, phase=entry.get('phase'),
+                  changed=bool(entry.get('steps') and entry['steps'][-1].get('changed')), failed=bool(entry.get('failed')),
+                  msg=entry.get('msg'), error_code=entry.get('error_code') if entry.get('failed') else None,
+                  binding=entry.get('binding'), notes=list(entry.get('notes') or []))
+    if target:
+        result['cname_record'] = dict(name=item.name, name_unicode=item.name_unicode, type='CNAME', value=target)
+    for key in ('certificate',):
+        if (item.data or {}).get(key):
+            result[key] = item.data[key]
+    for key in ('holder_bucket', 'conflicts', 'ownership_record', 'bucket_region'):
+        if entry.get(key):
+            result[key] = entry[key]
+    return result
+
+
+def _extra_result(extra):
+    entry = extra['entry']
+    return dict(index=entry.get('index'), name=entry['name'], name_unicode=entry['name_unicode'], domain=entry['name'],
+                domain_unicode=entry['name_unicode'], bucket=extra['bucket'], region=extra['region'], state='absent',
+                dns=entry.get('dns'), zone=entry.get('zone'), target=entry.get('target'), phase=entry.get('phase'),
+                changed=extra.get('error') is None, failed=bool(entry.get('failed')), msg=entry.get('msg'),
+                error_code=entry.get('error_code') if entry.get('failed') else None, binding=entry.get('binding'),
+                notes=list(entry.get('notes') or []))
+
+
+def _run_rebind(module, flow, params, secrets):
+    """Step rebind: PutCname again for the items whose ownership record was published (phase ownership_pending)."""
+    import time  # pylint: disable=import-outside-toplevel
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow  # pylint: disable=import-outside-toplevel
+    started = time.time()
+    check_mode = module.check_mode
+    retries = module.params.get('bind_retries')
+    retries = DEFAULT_BIND_RETRIES if retries is None else max(0, retries)
+    delay = module.params.get('bind_delay')
+    delay = DEFAULT_BIND_DELAY if delay is None else max(0.0, delay)
+    items = []
+    for item in flow.valid_items:
+        entry = flow.progress.get(item.name)
+        if entry is None or entry.get('failed') or entry.get('phase') != 'ownership_pending':
+            continue
+        item.entry = entry
+        try:
+            _region_check(flow, item)
+            _prepare_certificate(item)
+            if item.certificate and item.certificate.get('private_key'):
+                secrets.append(item.certificate['private_key'])
+        except _flow.FlowError as exc:
+            _fail_item(flow, item, exc, 'rebind', secrets)
+            continue
+        item.data['target'] = entry.get('target') or _target_of(item)
+        items.append(item)
+    oss = OssReads(params)
+    buckets = []
+    for item in items:
+        key = (item.settings['bucket'], item.settings['region'])
+        if key not in buckets:
+            buckets.append(key)
+    answers = _read_all(flow, oss, None, buckets, [], [])
+    _fail_on_missing_library(module, answers)
+
+    def rebind(item):
+        key = (item.settings['bucket'], item.settings['region'])
+        listing = answers[('oss', key)]
+        if isinstance(listing, AlicloudError):
+            raise _oss_failure(flow, item, listing, None, secrets)
+        if isinstance(listing, Exception):
+            raise listing
+        current = find_binding(listing, item.name)
+        item.data['current'] = current
+        plan = plan_binding('present', current, item.data['wanted_cert'], item.data['wanted_info'],
+                            bool(item.settings['delete_certificate']), item.data['force'])
+        item.data['plan'] = plan
+        if not plan.changed or check_mode:
+            return plan
+        client = oss.client(*key)
+        attempt = 0
+        while True:
+            try:
+                write_binding(client, plan, 'present', item.name, item.data['wanted_cert'], item.data['wanted_info'],
+                              bool(item.settings['delete_certificate']))
+                item.data['written'] = True
+                return plan
+            except AlicloudError as exc:
+                # OSS reads the _dnsauth TXT through its own resolvers: it may not see it for a while after every
+                # authoritative nameserver serves it. Ask again, a few times, before giving up.
+                if exc.code != 'NeedVerifyDomainOwnership' or attempt >= retries:
+                    if exc.code == 'NeedVerifyDomainOwnership':
+                        item.data['still_unverified'] = exc
+                        return plan
+                    raise _oss_failure(flow, item, exc, client, secrets,
+                                       holder=(exc.details or {}).get('Bucket') if exc.code == 'CnameAlreadyExists' else None)
+                attempt += 1
+                item.data['attempts'] = attempt + 1
+                time.sleep(delay)
+
+    results = []
+    diff = dict(before={}, after={})
+    outcomes = flow.run(items, rebind)
+    for key in set((item.settings['bucket'], item.settings['region']) for item in items if _uploads_certificate(item)):
+        oss.listings.forget(key)  # read back once per bucket: only OSS knows the id and dates of an uploaded certificate
+    for outcome in outcomes:
+        item = outcome.item
+        entry = item.entry
+        elapsed = time.time() - started
+        if outcome.failed:
+            _fail_item(flow, item, outcome.error, 'rebind', secrets, elapsed)
+        elif item.data.get('still_unverified') is not None:
+            exc = item.data['still_unverified']
+            waited = 'the TXT record %s is not visible to OSS yet' % ownership_record_name(item.name)
+            if entry.get('dns') == 'external' and not item.settings.get('wait'):
+                # Nobody waited for the record a person must add: not a failure, the next run binds it.
+                _flow.record_step(entry, 'rebind', False, 'OSS still asks for proof of ownership: %s; add it at the DNS provider and run '
+                                                          'again' % waited, elapsed)
+            else:
+                _fail_item(flow, item, ItemFailure('OSS still asks for proof of ownership of %s after %d attempts: %s (is its value the '
+                                                   'token in ownership_record?). %s' % (item.name, item.data.get('attempts', 1), waited,
+                                                                                        redact(str(exc), secrets)),
+                                                   exc.code), 'rebind', secrets, elapsed)
+        else:
+            plan = item.data['plan']
+            after = _predicted_binding(item.data['current'], item.name, plan, item.data['wanted_info']) if plan.changed else item.data['current']
+            if _uploads_certificate(item):
+                try:
+                    after = find_binding(oss.listing(item.settings['bucket'], item.settings['region']), item.name) or after
+                except AlicloudError:
+                    pass
+            item.data['after'] = after
+            entry['binding'] = _binding_entry(after)
+            _flow.set_phase(entry, 'bound')
+            msg = ('%s bucket %s once ownership was proven' % ('would be bound to' if check_mode else 'bound to', item.settings['bucket'])
+                   if plan.changed else 'already bound to bucket %s' % item.settings['bucket'])
+            _flow.record_step(entry, 'rebind', plan.changed, msg, elapsed)
+            if plan.changed:
+                _flow.diff_add(diff, item.name, _binding_view(item.settings['bucket'], item.name, item.data['current']),
+                               _binding_view(item.settings['bucket'], item.name, after))
+        results.append(_item_result(item))
+    flow.finish(module, results=results, diff=diff, secrets=secrets)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# oss_domain_ownership, list mode (step ownership): needs_ownership -> ownership_pending with its ownership_record
+
+def run_domain_ownership_list(module):
+    import time  # pylint: disable=import-outside-toplevel
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow  # pylint: disable=import-outside-toplevel
+    p = module.params
+    for option in ('domain', 'bucket'):
+        if p.get(option):
+            module.fail_json(msg='%s and domains are mutually exclusive: in list mode set %s on each item of domains (or in defaults).'
+                             % (option, 'name' if option == 'domain' else option), error_code='InvalidParameter')
+    started = time.time()
+    params, region, secrets = _list_setup(module)
+    flow = _make_flow(module, region)
+    check_mode = module.check_mode
+    items = []
+    for item in flow.valid_items:
+        entry = flow.progress.get(item.name)
+        if entry is None or entry.get('failed') or entry.get('phase') != 'needs_ownership':
+            continue
+        item.entry = entry
+        try:
+            _region_check(flow, item)
+        except _flow.FlowError as exc:
+            _fail_item(flow, item, exc, 'ownership', secrets)
+            continue
+        items.append(item)
+    oss = OssReads(params)
+
+    def ownership(item):
+        client = oss.client(item.settings['bucket'], item.settings['region'])
+        try:
+            current = client.get_token(item.name)
+        except AlicloudError as exc:
+            raise _oss_failure(flow, item, exc, client, secrets)
+        token = current if token_is_valid(current) else None
+        item.data['before'] = dict(token=token['token'], expire_time=iso_time(token['expire_time'])) if token else \
+            dict(token=None, expire_time=None)
+        item.data['created'] = False
+        if token is None and not check_mode:
+            try:
+                token = client.create_token(item.name)
+                item.data['created'] = True
+            except AlicloudError as exc:
+                if exc.code != 'NoNeedCreateCnameToken':
+                    raise _oss_failure(flow, item, exc, client, secrets)
+                item.data['no_need'] = True
+        item.data['token'] = token
+        return token
+
+    results = []
+    diff = dict(before={}, after={})
+    for outcome in flow.run(items, ownership):
+        item = outcome.item
+        entry = item.entry
+        elapsed = time.time() - started
+        if outcome.failed:
+            _fail_item(flow, item, outcome.error, 'ownership', secrets, elapsed)
+        elif item.data.get('no_need'):
+            # The domain is verified for this bucket already: binding again will work, no record is needed.
+            entry['ownership_record'] = None
+            _flow.set_phase(entry, 'ownership_pending')
+            _flow.record_step(entry, 'ownership', False, 'OSS says no token is needed for %s on bucket %s (NoNeedCreateCnameToken): the '
+                                                         'domain is already verified for this bucket' % (item.name, item.settings['bucket']),
+                              elapsed)
+        else:
+            token = item.data['token']
+            value = token['token'] if token else None
+            changed = token is None or item.data['created']
+            record = ownership_record_name(item.name)
+            entry['ownership_record'] = dict(record=record, record_unicode=to_unicode(record), type='TXT',
+                                             value=[value] if value else [], ttl=item.settings['ttl'],
+                                             expire_time=iso_time(token['expire_time']) if token else None)
+            _flow.set_phase(entry, 'ownership_pending')
+            if value is None:
+                msg = 'a verification token would be created (CreateCnameToken); its TXT record %s is published next' % record
+            elif changed:
+                msg = 'a verification token was created: publish the TXT record %s' % record
+            else:
+                msg = 'a valid verification token exists: publish the TXT record %s' % record
+            _flow.record_step(entry, 'ownership', changed, msg, elapsed)
+            if changed:
+                _flow.diff_add(diff, item.name, item.data['before'], dict(token=value, expire_time=entry['ownership_record']['expire_time']))
+        result = _item_result(item)
+        result['token'] = ((item.data.get('token') or {}).get('token'))
+        results.append(result)
+    flow.finish(module, results=results, diff=diff, secrets=secrets)

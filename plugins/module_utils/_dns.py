@@ -31,6 +31,7 @@ except ImportError:  # Python 2 has no concurrent.futures: queries then run one 
     ThreadPoolExecutor = None
 
 try:
+    import dns.edns
     import dns.exception
     import dns.flags
     import dns.message
@@ -45,6 +46,7 @@ else:
     HAS_DNSPYTHON = True
     DNSPYTHON_IMPORT_ERROR = None
 
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import normalize_domain, to_unicode
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._txt import content as txt_content, join_strings as txt_join
 
@@ -166,6 +168,8 @@ def matches(mode, expected, actual):
         return expected <= actual
     if mode == 'superset':
         return actual <= expected
+    if mode == 'excludes':  # list mode, a removed record: none of the expected values is published any more
+        return not expected & actual
     raise ValueError('unknown comparison mode {0!r}'.format(mode))
 
 
@@ -259,13 +263,17 @@ def format_answer(answer):
 class RecordSpec(object):
     """One record to wait for; ``expected`` holds normalised values."""
 
-    def __init__(self, name, rtype, expected, mode='equals', target_resolves=False, index=0):
+    def __init__(self, name, rtype, expected, mode='equals', target_resolves=False, index=0, line=None, subnet=None):
         self.name = name
         self.rtype = rtype
         self.expected = sorted(set(expected))
         self.mode = mode
         self.target_resolves = target_resolves
         self.index = index
+        # A record line other than default is answered only to clients of that network: the nameservers are asked
+        # with an EDNS Client Subnet option of that network (subnet), see line_subnet().
+        self.line = line
+        self.subnet = subnet
 
     def label(self):
         return '{0} {1}'.format(self.name, self.rtype)
@@ -278,11 +286,17 @@ class Outcome(object):
     ``target`` (CNAME with target_resolves) is a dict ``{name, done, nameservers}`` or None; ``error`` a note.
     """
 
-    def __init__(self, done, nameservers=None, target=None, error=None):
+    def __init__(self, done, nameservers=None, target=None, error=None, unobservable=None, fatal=None, settle=1):
         self.done = done
         self.nameservers = nameservers or {}
         self.target = target
         self.error = error
+        # Why the answer the record waits for cannot be seen from here (a line the nameservers do not answer for us).
+        self.unobservable = unobservable
+        # Why waiting longer cannot help (no zone serves the name, the CNAME target does not exist).
+        self.fatal = fatal
+        # How many checks in a row must find it unobservable before the wait stops.
+        self.settle = settle
 
 
 class RecordState(object):
@@ -321,7 +335,9 @@ class RecordState(object):
         elif not self.last.error:
             parts.append('no nameserver answered yet')
         target = self.last.target
-        if target and not target.get('done'):
+        if self.last.fatal or self.last.unobservable:
+            parts.append(self.last.fatal or self.last.unobservable)
+        elif target and not target.get('done'):
             said = '; '.join('{0} said {1}'.format(ns, format_answer(answer)) for ns, answer in sorted((target.get('nameservers') or {}).items()))
             parts.append('the CNAME target {0} does not resolve to an address yet{1}'.format(target.get('name'), (': ' + said) if said else ''))
         return ' - '.join(parts)
@@ -488,9 +504,13 @@ class Resolver(object):
 
     # -- transport ----------------------------------------------------------------------------------------
 
-    def _query(self, qname, rtype, address, port, recursion):
-        """One query (UDP, TCP on truncation). Returns an _Answer; network problems become rcode 'timeout'/'error'."""
-        message = dns.message.make_query(qname, rtype, use_edns=0, payload=EDNS_PAYLOAD)
+    def _query(self, qname, rtype, address, port, recursion, subnet=None):
+        """One query (UDP, TCP on truncation). Returns an _Answer; network problems become rcode 'timeout'/'error'.
+
+        subnet (``address/prefix``) adds an EDNS Client Subnet option (RFC 7871): the answer of the view of that network.
+        """
+        options = [dns.edns.ECSOption.from_text(subnet)] if subnet else None
+        message = dns.message.make_query(qname, rtype, use_edns=0, payload=EDNS_PAYLOAD, options=options)
         if not recursion:
             message.flags &= ~dns.flags.RD
         with self._count_lock:
@@ -605,20 +625,30 @@ class Resolver(object):
         ``status`` is 'NOERROR', 'NXDOMAIN', 'REFUSED', or an error text; ``values`` the data of type ``rtype``
         at the end of the in-answer CNAME chain; ``cname`` the chain's end when it left the answer (else None).
         """
+        return self.ask_server_ecs(ns_name, qname, rtype)[:3]
+
+    def ask_server_ecs(self, ns_name, qname, rtype, subnet=None):
+        """ask_server(), with an EDNS Client Subnet option when ``subnet`` is given; a 4th item says how the server used
+        it: False when its answer does not carry the option back (it ignores ECS, RFC 7871 section 7.2.1), else the scope
+        prefix length it answered with (0: the same answer for every network); None without subnet or answer."""
         try:
             addresses = self.ns_addresses(ns_name)
         except TransientDNSError as exc:
-            return '{0}'.format(exc), [], None
+            return '{0}'.format(exc), [], None, None
         last = None
         for _attempt in range(self.query_retries + 1):
             for address in addresses:
-                answer = self._query(qname + '.', rtype, address, self.port, recursion=False)
+                answer = self._query(qname + '.', rtype, address, self.port, recursion=False, subnet=subnet)
                 last = answer
                 if answer.rcode in ('NOERROR', 'NXDOMAIN'):
-                    return self._extract(answer, qname, rtype)
+                    used = None
+                    if subnet:
+                        echoed = [option for option in answer.response.options if option.otype == dns.edns.ECS]
+                        used = getattr(echoed[0], 'scopelen', 0) if echoed else False
+                    return self._extract(answer, qname, rtype) + (used,)
                 if answer.rcode == 'REFUSED':
-                    return 'REFUSED', [], None
-        return last.error or last.rcode, [], None
+                    return 'REFUSED', [], None, None
+        return last.error or last.rcode, [], None, None
 
     @staticmethod
     def _extract(answer, qname, rtype):
@@ -650,11 +680,19 @@ class Resolver(object):
 
     def lookup(self, name, rtype):
         """Ask every authoritative server of ``name``. Returns ``({ns: values or error}, cnames)``."""
+        return self.lookup_detail(name, rtype)[:2]
+
+    def lookup_detail(self, name, rtype, subnet=None):
+        """lookup(), plus ``{ns: status}`` (NOERROR, NXDOMAIN, ...) and ``{ns: whether the server used the subnet}``."""
         _zone, ns_names = self.zone_of(name)
-        results = self._map(self._server_pool, lambda ns: self.ask_server(ns, name, rtype), ns_names)
+        results = self._map(self._server_pool, lambda ns: self.ask_server_ecs(ns, name, rtype, subnet), ns_names)
         answers = {}
         cnames = set()
-        for ns_name, (status, values, cname) in zip(ns_names, results):
+        statuses = {}
+        ecs = {}
+        for ns_name, (status, values, cname, used) in zip(ns_names, results):
+            statuses[ns_name] = status
+            ecs[ns_name] = used
             if status in ('NOERROR', 'NXDOMAIN'):
                 if cname and not values:
                     answers[ns_name] = 'CNAME to {0} (not {1})'.format(cname, rtype)
@@ -666,22 +704,26 @@ class Resolver(object):
         if answers and all(answer == 'REFUSED' for answer in answers.values()):
             raise ZoneNotFoundError('every authoritative server of {0} ({1}) refused to answer for {2}'.format(
                 _zone or '.', ', '.join(ns_names), name))
-        return answers, cnames
+        return answers, cnames, statuses, ecs
 
     def resolve_address(self, name, depth=0):
         """Does ``name`` resolve to an address (A, else AAAA) on every authoritative server, following CNAMEs?
 
         Returns ``{'name', 'done', 'nameservers'}``.
         """
-        answers, cnames = self.lookup(name, 'A')
+        answers, cnames, statuses, _ecs = self.lookup_detail(name, 'A')
         if not all(isinstance(values, list) and values for values in answers.values()):
-            aaaa, more = self.lookup(name, 'AAAA')
+            aaaa, more, aaaa_statuses, _ecs = self.lookup_detail(name, 'AAAA')
             cnames.update(more)
             for ns_name, values in aaaa.items():
                 if isinstance(values, list) and values:
                     answers[ns_name] = values
+            statuses = dict((ns_name, status if status == aaaa_statuses.get(ns_name) else 'mixed') for ns_name, status in statuses.items())
         done = bool(answers) and all(isinstance(values, list) and values for values in answers.values())
         result = {'name': name, 'done': done, 'nameservers': answers}
+        if not done and statuses and all(status == 'NXDOMAIN' for status in statuses.values()):
+            # Every authoritative server says the name does not exist: no wait makes it appear.
+            result['nxdomain'] = True
         if not done and len(cnames) == 1 and depth < MAX_CNAME_CHAIN:
             chained = self.resolve_address(sorted(cnames)[0], depth + 1)
             chained['via'] = name
@@ -691,12 +733,22 @@ class Resolver(object):
     def check(self, spec):
         """Check one RecordSpec once. Returns an Outcome; raises ZoneNotFoundError (fatal) only."""
         try:
-            answers, _cnames = self.lookup(spec.name, spec.rtype)
+            answers, _cnames, _statuses, ecs = self.lookup_detail(spec.name, spec.rtype, getattr(spec, 'subnet', None))
         except TransientDNSError as exc:
             return Outcome(False, error='{0}'.format(exc))
         except ZoneNotFoundError as exc:
             raise ZoneNotFoundError('records[{0}] ({1}): {2}'.format(spec.index, spec.label(), exc))
         done = bool(answers) and all(isinstance(values, list) and matches(spec.mode, spec.expected, values) for values in answers.values())
+        if getattr(spec, 'subnet', None) and not done:
+            ignoring = sorted(ns_name for ns_name, used in ecs.items() if used is False)
+            if ignoring:
+                return Outcome(False, answers, unobservable=ecs_ignored_note(spec, ignoring))
+            flat = sorted(ns_name for ns_name, used in ecs.items() if used == 0 and not (
+                isinstance(answers.get(ns_name), list) and matches(spec.mode, spec.expected, answers[ns_name])))
+            if flat:
+                # Scope 0: the same answer for every network, and without the record: the line is not served apart. Only
+                # after a few checks, in case the record is still on its way to the nameservers.
+                return Outcome(False, answers, unobservable=ecs_flat_note(spec, flat), settle=ECS_FLAT_CHECKS)
         target = None
         if done and spec.target_resolves:
             targets = sorted(set(value for values in answers.values() for value in values))
@@ -709,11 +761,24 @@ class Resolver(object):
             except ZoneNotFoundError as exc:
                 raise ZoneNotFoundError('records[{0}] ({1}): the CNAME target {2}: {3}'.format(spec.index, spec.label(), targets[0], exc))
             done = target['done']
+            if target.get('nxdomain'):
+                return Outcome(False, answers, target=target, fatal=target_missing_message(target))
         return Outcome(done, answers, target=target)
 
     def check_round(self, specs):
         """Check every spec in parallel; returns Outcomes in order."""
         return self._map(self._record_pool, self.check, list(specs))
+
+    def check_each(self, spec):
+        """check(), with a name that no zone serves as that record's own outcome (list mode: one domain's problem)."""
+        try:
+            return self.check(spec)
+        except ZoneNotFoundError as exc:
+            return Outcome(False, error='{0}'.format(exc), fatal='{0}'.format(exc).split(': ', 1)[-1])
+
+    def check_round_each(self, specs):
+        """check_round() for list mode: per-record outcomes, never an exception for one record."""
+        return self._map(self._record_pool, self.check_each, list(specs))
 
 
 def _name_text(name):
@@ -730,12 +795,352 @@ def _format_server(address, port):
 
 
 # ---------------------------------------------------------------------------------------------------------
+# List mode: per-domain waits with their own deadlines, resumed across module runs through `progress`
+# ---------------------------------------------------------------------------------------------------------
+
+# Alibaba Cloud DNS answers a record of a line other than `default` only to clients of that network, which it recognises
+# by the address of the recursive resolver or by the EDNS Client Subnet option the resolver sends (RFC 7871; see
+# https://www.alibabacloud.com/help/en/dns/pubz-intelligent-analysis). To see the answer of a line from here, its
+# nameservers are asked with a subnet of that network: these are the networks of well-known public resolvers of each
+# line (option line_subnets adds others or replaces these).
+LINE_SUBNETS = {
+    'telecom': '202.96.128.0/24',   # China Telecom, Guangdong (the 202.96.128.x resolvers)
+    'unicom': '202.106.0.0/24',     # China Unicom, Beijing (the 202.106.0.20 resolver)
+    'mobile': '211.136.192.0/24',   # China Mobile, Guangdong (the 211.136.192.6 resolver)
+    'edu': '202.112.0.0/24',        # CERNET, the China Education and Research Network
+    'oversea': '8.8.8.0/24',        # outside mainland China (Google Public DNS)
+}
+DEFAULT_LINE = 'default'
+
+PHASE_OWNERSHIP = 'ownership_pending'
+PHASE_PUBLISHED = 'records_published'
+PHASE_REMOVED = 'removed'
+STEPS = ('ownership', 'records')
+WHAT = {
+    'ownership': 'the ownership TXT record',
+    'records': 'the CNAME record',
+    'removal': _flow.REMOVAL_WAIT,
+}
+STEP_LABELS = {'ownership': 'wait_ownership', 'records': 'wait'}
+
+
+def line_subnet(line, overrides=None):
+    """The client subnet whose view shows the records of ``line``; None for the default line or an unknown line."""
+    if not line or line == DEFAULT_LINE:
+        return None
+    table = dict(LINE_SUBNETS)
+    table.update(overrides or {})
+    return table.get(line)
+
+
+def ecs_ignored_note(spec, nameservers):
+    return ('{0} is on the Alibaba Cloud DNS line "{1}", which is answered only to resolvers of that network (by their address '
+            'or the EDNS Client Subnet they send); {2} ignored the client subnet {3} sent from here, so from this machine '
+            'only the default line can be seen: not waited for. Check it from that network, for example: dig @{4} {5} {6}'
+            .format(spec.label(), spec.line, ', '.join(nameservers), spec.subnet, nameservers[0], spec.name, spec.rtype))
+
+
+ECS_FLAT_CHECKS = 3
+
+
+def ecs_flat_note(spec, nameservers):
+    return ('{0} is on the Alibaba Cloud DNS line "{1}"; asked with the client subnet {2} of that network, {3} answered the same '
+            'for every network (EDNS Client Subnet scope 0) and without the record, so {4} does not serve that line apart (the '
+            'local emulator serves the default line only): not waited for.'
+            .format(spec.label(), spec.line, spec.subnet, ', '.join(nameservers), 'it' if len(nameservers) == 1 else 'they'))
+
+
+def unknown_line_note(name, rtype, line):
+    return ('{0} {1} is on the Alibaba Cloud DNS line "{2}", which is answered only to resolvers of that network (by their address '
+            'or the EDNS Client Subnet they send), and no client subnet of that network is known here: not waited for. Give one '
+            'in line_subnets (for example {{"{2}": "192.0.2.0/24"}}) to wait for it.'.format(name, rtype, line))
+
+
+def target_missing_message(target):
+    said = ', '.join(sorted(target.get('nameservers') or {})) or 'its nameservers'
+    return ('the bucket endpoint {0} does not resolve (NXDOMAIN from {1}): wrong region or bucket? The CNAME itself is served '
+            'as expected; check the bucket\'s region, or the target.'.format(target.get('name'), said))
+
+
+class WaitItem(object):
+    """The records one domain waits for in one step, until ``deadline`` (seconds since the epoch), or one check."""
+
+    def __init__(self, key, specs, deadline, once=False, provider=None, what=None, notes=None):
+        self.key = key
+        self.specs = specs
+        self.deadline = deadline
+        self.once = once
+        self.provider = provider
+        self.what = what
+        self.notes = list(notes or [])
+        self.states = [RecordState(spec) for spec in specs]
+        self.status = 'pending' if specs else 'unobservable'
+        self.checks = 0
+        self.reason = None
+        self.finished_at = None
+
+    def finish(self, status, reason=None, at=None):
+        self.status = status
+        self.reason = reason
+        self.finished_at = at
+
+    def waiting_for(self):
+        return [dict(name=state.spec.name, name_unicode=to_unicode(state.spec.name), type=state.spec.rtype,
+                     value=list(state.spec.expected), line=state.spec.line or DEFAULT_LINE)
+                for state in self.states if not state.done]
+
+    def describe(self):
+        return ' | '.join(state.describe() for state in self.states if not state.done)
+
+
+def wait_items(items, check_round, timeout, final=True, clock=time.time, sleep=time.sleep, delays=None):
+    """Check the pending items in rounds until each is resolved, failed, unobservable or past its deadline, or until
+    ``timeout`` seconds (this module run) are over. Returns the number of rounds.
+
+    Items whose deadline passed, and those that check once, end as 'timeout' after their last check. With ``final``
+    (no later module run will go on), the items still pending when the time is over end as 'timeout' too.
+    """
+    if delays is None:
+        delays = backoff_schedule()
+    start = clock()
+    end = start + max(0.0, timeout)
+    rounds = 0
+    while True:
+        active = [item for item in items if item.status == 'pending']
+        if not active:
+            break
+        pairs = [(item, state) for item in active for state in item.states if not state.done]
+        outcomes = check_round([state.spec for dummy, state in pairs]) if pairs else []
+        rounds += 1
+        now = clock()
+        for (item, state), outcome in zip(pairs, outcomes):
+            state.checks += 1
+            state.last = outcome
+            state.elapsed = now - start
+            state.done = bool(outcome.done)
+        for item in active:
+            item.checks += 1
+            if all(state.done for state in item.states):
+                item.finish('resolved', at=now)
+                continue
+            fatal = [state.last.fatal for state in item.states if not state.done and state.last.fatal]
+            unobservable = [state.last.unobservable for state in item.states if not state.done and state.last.unobservable
+                            and state.checks >= (state.last.settle or 1)]
+            if fatal:
+                item.finish('failed', fatal[0], at=now)
+            elif unobservable:
+                item.finish('unobservable', unobservable[0], at=now)
+            elif item.once or now >= item.deadline:
+                item.finish('timeout', at=now)
+        pending = [item for item in items if item.status == 'pending']
+        if not pending:
+            break
+        if now >= end:
+            if final:
+                for item in pending:
+                    item.finish('timeout', at=now)
+            break
+        wake = min([next(delays), end - now] + [item.deadline - now for item in pending])
+        sleep(max(0.0, wake))
+    return rounds
+
+
+def _specs_for(entry, step, line_subnets):
+    """(RecordSpecs, notes) of what the domain waits for in ``step``: the ownership TXT, its records, or a removal."""
+    specs = []
+    notes = []
+    name = entry.get('name')
+    if step == 'ownership':
+        record = entry.get('ownership_record') or {}
+        values = record.get('value')
+        values = [value for value in (values if isinstance(values, list) else [values]) if value]
+        txt_name = record.get('record') or record.get('name') or ('_dnsauth.' + name if name else None)
+        if txt_name and values:
+            specs.append(RecordSpec(normalize_name(txt_name), 'TXT', [normalize_value('TXT', value) for value in values],
+                                    mode='subset', index=len(specs)))
+        return specs, notes
+    if entry.get('phase') == PHASE_REMOVED:
+        target = entry.get('target')
+        if name and target:
+            specs.append(RecordSpec(normalize_name(name), 'CNAME', [normalize_value('CNAME', target)], mode='excludes'))
+        return specs, notes
+    records = [record for record in (entry.get('records') or []) if isinstance(record, dict)]
+    if not records:
+        records = [dict(record=record.get('name'), type=record.get('type'), value=[record.get('value')], ttl=record.get('ttl'))
+                   for record in (entry.get('records_to_add') or []) if isinstance(record, dict)
+                   and not (record.get('name') or '').startswith('_dnsauth.')]
+    for record in records:
+        rtype = (record.get('type') or 'CNAME').upper()
+        values = record.get('value')
+        values = values if isinstance(values, list) else [values]
+        values = [normalize_value(rtype, value) for value in values if value]
+        rname = normalize_name(record.get('record') or record.get('name') or name)
+        line = record.get('line') or DEFAULT_LINE
+        subnet = line_subnet(line, line_subnets)
+        if line != DEFAULT_LINE and not subnet:
+            notes.append(unknown_line_note(rname, rtype, line))
+            continue
+        specs.append(RecordSpec(rname, rtype, values, mode='equals' if rtype == 'CNAME' else 'subset',
+                                target_resolves=rtype == 'CNAME', index=len(specs), line=line, subnet=subnet))
+    return specs, notes
+
+
+def concerned(entry, step, settings=None):
+    """Whether it is the turn of ``step`` (ownership or records) for the progress entry (see _flow.next_step).
+
+    A domain whose wait of this step already ended without resolving (phase `waiting`: external DNS, wait false, a line
+    that cannot be seen) is left for a later run of the flow: the next slice of the same wait does not start it again.
+    """
+    if _flow.next_step(entry, settings) != STEP_LABELS[step]:
+        return False
+    ended = [wait for wait in entry.get('waits') or [] if isinstance(wait, dict) and wait.get('step') == step and wait.get('final')]
+    return not (entry.get('phase') == 'waiting' and ended)
+
+
+def _open_wait(entry, step, what):
+    """The unfinished wait of this step that an earlier module run (slice) started, or None."""
+    for wait in reversed(entry.get('waits') or []):
+        if isinstance(wait, dict) and wait.get('step') == step and wait.get('what') == what and not wait.get('done') \
+                and not wait.get('final'):
+            return wait
+    return None
+
+
+def provider_of(entry):
+    if entry.get('dns') == 'alidns':
+        return 'Alibaba Cloud DNS zone {0}'.format(entry.get('zone'))
+    return 'the external DNS provider'
+
+
+def plan_item(entry, step, wait, wait_timeout, now, line_subnets=None, check_mode=False):
+    """The WaitItem of one progress entry, resuming the deadline of a wait that an earlier slice started."""
+    what = WHAT['removal'] if step == 'records' and entry.get('phase') == PHASE_REMOVED else WHAT[step]
+    specs, notes = _specs_for(entry, step, line_subnets)
+    opened = _open_wait(entry, step, what)
+    started = opened.get('started') if opened and isinstance(opened.get('started'), (int, float)) else now
+    once = check_mode or not wait
+    deadline = started if once else started + max(0.0, float(wait_timeout or 0))
+    item = WaitItem(entry.get('name'), specs, deadline, once=once, provider=provider_of(entry), what=what, notes=notes)
+    item.started = started
+    item.previous_checks = int(opened.get('checks') or 0) if opened else 0
+    if not specs:
+        item.finish('unobservable', notes[0] if notes else 'nothing to wait for')
+    return item
+
+
+def timeout_reason(entry, item, step, elapsed):
+    """Why the records are not as expected after the wait: the target, or what the nameservers said."""
+    for state in item.states:
+        target = state.last.target
+        if not state.done and state.spec.target_resolves and target and not target.get('done'):
+            said = '; '.join('{0} said {1}'.format(ns, format_answer(answer)) for ns, answer in sorted((target.get('nameservers') or {}).items()))
+            return ('the CNAME is served, but the bucket endpoint {0} does not resolve to an address{1}: wrong region or bucket?'
+                    .format(target.get('name'), (' (' + said + ')') if said else ''))
+    where = ('Alibaba Cloud DNS zone {0} has it'.format(entry.get('zone')) if entry.get('dns') == 'alidns'
+             else 'add it at the DNS provider of the domain (records_to_add lists it)')
+    when = 'yet' if item.once else 'after {0:.0f} s'.format(elapsed)
+    return '{0} is not served by every authoritative nameserver {1} ({2}): {3}'.format(item.what, when, where, item.describe())
+
+
+def apply_item(entry, item, step, wait, check_mode, now, final=True):
+    """Write the outcome of one WaitItem into its progress entry; returns the item's result for `results`."""
+    opened = _open_wait(entry, step, item.what)
+    waits = entry.setdefault('waits', [])
+    if opened is None:
+        opened = dict(what=item.what, step=step, done=False, elapsed=0.0, checks=0, started=item.started)
+        waits.append(opened)
+    opened['checks'] = item.previous_checks + item.checks
+    opened['elapsed'] = round(max(0.0, (item.finished_at or now) - item.started), 3)
+    opened['provider'] = item.provider
+    notes = entry.setdefault('notes', [])
+    for note in item.notes:
+        _flow.note(entry, note)
+    status = item.status
+    changed_phase = None
+    msg = None
+    if status in ('timeout', 'unobservable') and check_mode:
+        # Check mode predicts the run that waits: what was not published yet (the previous step only planned it) cannot
+        # be seen, so the wait is taken to succeed and the steps after it (the cleanup) are predicted too.
+        _flow.note(entry, 'check mode: {0} checked once, not waited for; taken to resolve as in a run that waits'.format(item.what))
+        status = 'resolved'
+    if status == 'resolved':
+        opened['done'] = True
+        if step == 'records' and entry.get('phase') == PHASE_PUBLISHED:
+            changed_phase = 'resolved'
+        msg = '{0} resolves on every authoritative nameserver'.format(item.what)
+    elif status == 'pending':
+        msg = 'still waiting for {0} (up to {1:.0f} s more)'.format(item.what, max(0.0, item.deadline - now))
+    else:
+        opened['final'] = True
+        if status == 'failed':
+            msg = '{0}: {1}'.format(item.what, item.reason)
+            _flow.fail(entry, None, msg=msg, code='TargetDoesNotResolve' if 'bucket endpoint' in (item.reason or '') else 'DnsZoneNotFound')
+        elif status == 'unobservable':
+            msg = item.reason
+            if item.reason:
+                _flow.note(entry, item.reason)
+            if entry.get('phase') != PHASE_REMOVED:
+                changed_phase = 'waiting'
+        else:
+            reason = timeout_reason(entry, item, step, (item.finished_at or now) - item.started)
+            msg = reason
+            if entry.get('phase') == PHASE_REMOVED:
+                _flow.note(entry, '{0} (removed from Alibaba Cloud DNS, not yet gone from every nameserver)'.format(reason))
+            elif not wait or entry.get('dns') != 'alidns':
+                changed_phase = 'waiting'
+                _flow.note(entry, '{0} was checked once (wait is false): {1}'.format(item.what, reason) if not wait else reason)
+            else:
+                _flow.fail(entry, None, msg=reason, code='WaitTimeout')
+    if changed_phase:
+        _flow.set_phase(entry, changed_phase)
+    return dict(name=entry.get('name'), name_unicode=entry.get('name_unicode') or to_unicode(entry.get('name')),
+                status='failed' if entry.get('failed') else status if status in ('resolved', 'pending') else 'waiting',
+                phase=entry.get('phase'), what=item.what, provider=item.provider, waiting_for=item.waiting_for(),
+                checks=opened['checks'], elapsed=opened['elapsed'], msg=msg,
+                records=[state.as_dict() for state in item.states])
+
+
+def run_list(progress, step, settings_of, check_round, timeout, time_left=None, check_mode=False, line_subnets=None,
+             clock=time.time, sleep=time.sleep, delays=None):
+    """wait_for_dns in list mode: wait for the records of the domains ``step`` concerns, each until its own deadline.
+
+    progress: the previous step's progress (updated in place); settings_of(entry) -> {wait, wait_timeout}.
+    timeout: the longest this module run waits; time_left: what is left of the whole task (the action plugin runs the
+    wait in slices), None when this run is the whole task. Returns (results, remaining seconds, rounds): results per
+    domain the step concerns, in input order; remaining is how long the domains still pending may wait (0 when none is).
+    """
+    started = clock()
+    final = time_left is None or time_left <= timeout + 0.001
+    entries = [entry for entry in _flow.ordered(progress) if concerned(entry, step, settings_of(entry))]
+    items = []
+    for entry in entries:
+        settings = settings_of(entry) or {}
+        wait = settings.get('wait', True) is not False
+        items.append(plan_item(entry, step, wait, settings.get('wait_timeout', 600), started, line_subnets, check_mode))
+    rounds = wait_items(items, check_round, timeout, final=final, clock=clock, sleep=sleep, delays=delays)
+    now = clock()
+    results = []
+    remaining = 0.0
+    for entry, item in zip(entries, items):
+        settings = settings_of(entry) or {}
+        result = apply_item(entry, item, step, settings.get('wait', True) is not False, check_mode, now, final)
+        if item.status == 'pending':
+            remaining = max(remaining, item.deadline - now)
+        else:
+            _flow.record_step(entry, STEP_LABELS[step], False, entry['msg'] if entry.get('failed') else result['msg'], result['elapsed'])
+        results.append(result)
+    if time_left is not None:
+        remaining = min(remaining, max(0.0, time_left - (now - started)))
+    return results, round(remaining, 3), rounds
+
+
+# ---------------------------------------------------------------------------------------------------------
 # The module
 # ---------------------------------------------------------------------------------------------------------
 
 def argument_spec():
     return dict(
-        records=dict(type='list', elements='dict', required=True, options=dict(
+        records=dict(type='list', elements='dict', options=dict(
             name=dict(type='str', required=True),
             type=dict(type='str', required=True, choices=list(RECORD_TYPES)),
             value=dict(type='str'),
@@ -751,7 +1156,22 @@ def argument_spec():
         resolvers=dict(type='list', elements='str'),
         port=dict(type='int', default=53),
         progress_file=dict(type='path'),
+        # List mode (the custom-domain flow): the domains, their progress (list_argument_spec), and the step to wait for.
+        time_left=dict(type='float'),
+        line_subnets=dict(type='dict'),
+        # Handled by the action plugin (hand-over files written before the wait); accepted here so that the module
+        # can be run without it.
+        records_file=dict(type='path'),
+        records_csv=dict(type='path'),
+        # The flow passes the same options to every step; this module makes no API call and ignores them.
+        api_read_rate=dict(type='float'),
+        api_write_rate=dict(type='float'),
+        **_flow.list_argument_spec(steps=STEPS, default_step='records')
     )
+
+
+MUTUALLY_EXCLUSIVE = [('records', 'domains')]
+REQUIRED_ONE_OF = [('records', 'domains')]
 
 
 def build_specs(records):
@@ -792,11 +1212,18 @@ def build_specs(records):
     return specs
 
 
-def run_module(module, resolver_factory=None, clock=None, sleep=None):
+def module_resolvers(params):
+    """The resolvers of the module's options (or of /etc/resolv.conf); ValueError naming the option."""
+    if params.get('resolvers'):
+        return [parse_resolver(text, field='resolvers[{0}]'.format(i)) for i, text in enumerate(params['resolvers'])]
+    resolvers = system_resolvers()
+    if not resolvers:
+        raise ValueError('resolvers: not set and no nameserver found in /etc/resolv.conf')
+    return resolvers
+
+
+def check_options(module):
     params = module.params
-    resolver_factory = resolver_factory or Resolver
-    clock = clock or _monotonic
-    sleep = sleep or time.sleep
     if not HAS_DNSPYTHON:
         module.fail_json(msg=missing_required_lib('dnspython'), exception=DNSPYTHON_IMPORT_ERROR)
     for key in ('timeout', 'query_timeout', 'poll_interval', 'max_poll_interval'):
@@ -804,14 +1231,19 @@ def run_module(module, resolver_factory=None, clock=None, sleep=None):
             module.fail_json(msg='{0}: must be {1} 0 (got {2})'.format(key, '>=' if key == 'timeout' else '>', params[key]))
     if not 0 < params['port'] < 65536:
         module.fail_json(msg='port: {0} is out of range'.format(params['port']))
+
+
+def run_module(module, resolver_factory=None, clock=None, sleep=None):
+    params = module.params
+    resolver_factory = resolver_factory or Resolver
+    clock = clock or _monotonic
+    sleep = sleep or time.sleep
+    check_options(module)
+    if params.get('records') is None:
+        return run_list_module(module, resolver_factory)
     try:
         specs = build_specs(params['records'])
-        if params['resolvers']:
-            resolvers = [parse_resolver(text, field='resolvers[{0}]'.format(i)) for i, text in enumerate(params['resolvers'])]
-        else:
-            resolvers = system_resolvers()
-            if not resolvers:
-                raise ValueError('resolvers: not set and no nameserver found in /etc/resolv.conf')
+        resolvers = module_resolvers(params)
     except ValueError as exc:
         module.fail_json(msg='{0}'.format(exc))
 
@@ -849,5 +1281,65 @@ def run_module(module, resolver_factory=None, clock=None, sleep=None):
         rounds=result.rounds,
     )
     if result.timed_out:
+        output['timed_out'] = True
+        output['waiting'] = [state.describe() for state in result.states if not state.done]
         module.fail_json(msg=result.timeout_message(params['timeout']), **output)
     module.exit_json(msg='All {0} record(s) resolve as expected on every authoritative nameserver'.format(len(specs)), **output)
+
+
+def run_list_module(module, resolver_factory=None, clock=None, sleep=None):
+    """wait_for_dns in list mode: the step's domains of `progress`, each until its own deadline (see run_list)."""
+    params = module.params
+    resolver_factory = resolver_factory or Resolver
+    # The wall clock: a domain's wait goes on across module runs (slices), which share no monotonic clock.
+    clock = clock or time.time
+    sleep = sleep or time.sleep
+    try:
+        flow = _flow.Flow(params, check_mode=module.check_mode)
+    except _flow.FlowError as exc:
+        module.fail_json(msg=exc.message, error_code=exc.code)
+    progress = flow.progress
+    try:
+        resolvers = module_resolvers(params)
+        subnets = dict((str(line), str(subnet)) for line, subnet in (params.get('line_subnets') or {}).items())
+        for line, subnet in subnets.items():
+            try:
+                dns.edns.ECSOption.from_text(subnet)
+            except (ValueError, dns.exception.DNSException):
+                raise ValueError('line_subnets.{0}: {1!r} is not a client subnet such as 192.0.2.0/24'.format(line, subnet))
+    except ValueError as exc:
+        module.fail_json(msg='{0}'.format(exc))
+    started = clock()
+    resolver = resolver_factory(resolvers, port=params['port'], query_timeout=params['query_timeout'], query_retries=params['query_retries'])
+    delays = backoff_schedule(params['poll_interval'], BACKOFF_FACTOR, max(params['poll_interval'], params['max_poll_interval']))
+    try:
+        results, remaining, rounds = run_list(progress, params['step'], flow.settings_of, resolver.check_round_each, params['timeout'],
+                                              time_left=params.get('time_left'), check_mode=module.check_mode, line_subnets=subnets,
+                                              clock=clock, sleep=sleep, delays=delays)
+    finally:
+        resolver.close()
+    extra = dict(remaining=remaining, rounds=rounds, queries=resolver.queries, elapsed=round(clock() - started, 3))
+    if remaining:
+        # Some domains still wait (the action plugin runs the next slice): no failure yet, whatever keep_going says.
+        module.exit_json(**flow.result(results, changed=False, **extra))
+    flow.finish(module, results, changed=False, **extra)
+
+
+def probe_records(resolver, queries):
+    """What the authoritative nameservers publish now, for alidns_record's external domains: {(name, type): [values per
+    nameserver]} ([] when no zone serves the name), or None for a query DNS could not answer (SERVFAIL, timeout)."""
+    found = {}
+    for name, rtype in queries:
+        try:
+            answers, dummy = resolver.lookup(normalize_name(name), rtype.upper())
+        except ZoneNotFoundError:
+            found[(name, rtype)] = []
+            continue
+        except (TransientDNSError, ValueError):
+            found[(name, rtype)] = None
+            continue
+        if not answers or not all(isinstance(values, list) for values in answers.values()):
+            found[(name, rtype)] = None
+        else:
+            found[(name, rtype)] = [list(values) for values in answers.values()]
+    return found

@@ -24,9 +24,13 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
     error_from_code, split_endpoint,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import DomainError, normalize_region
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _permissions
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _ratelimit
 
 CONNECT_TIMEOUT_CAP = 5.0
 HOLDER_SEARCH_LIMIT = 100
+# The oss2 methods that only read; every other call counts as a write for the rate limiter (_ratelimit).
+READ_METHODS = frozenset(['list_bucket_cname', 'get_bucket_cname_token', 'list_buckets'])
 
 _LIBRARY = {}
 
@@ -164,7 +168,24 @@ def translate(oss2, exc):
     if not code and not message:
         message = 'OSS answered HTTP %s without an error document' % status
     details = dict(getattr(exc, 'details', None) or {})
+    detail = _access_denied_detail(getattr(exc, 'body', None))
+    if detail:
+        details['AccessDeniedDetail'] = detail
     return error_from_code(code, message, getattr(exc, 'request_id', None) or None, status, details=details)
+
+
+def _access_denied_detail(body):
+    """The AccessDeniedDetail element of an OSS error body as a dict (oss2 keeps only the flat elements in `details`)."""
+    if not body or b'AccessDeniedDetail' not in (body if isinstance(body, bytes) else body.encode('utf-8')):
+        return {}
+    from xml.etree import ElementTree  # pylint: disable=import-outside-toplevel
+    try:
+        element = ElementTree.fromstring(body).find('AccessDeniedDetail')
+    except ElementTree.ParseError:
+        return {}
+    if element is None:
+        return {}
+    return dict((child.tag, (child.text or '').strip()) for child in element)
 
 
 # OSS's error page for a V1-signed request from an account or bucket that must use V4.
@@ -206,7 +227,10 @@ class OssClient(object):
         except self._oss2.exceptions.OssError as exc:
             raise translate(self._oss2, exc)
 
-    def _explain(self, error):
+    def _explain(self, error, action=None):
+        if action:
+            # A refusal for want of a RAM permission names the action, the bucket and the ready policy.
+            _permissions.explain(error, action, _permissions.oss_resource(self.bucket))
         if isinstance(error, AlicloudAuthError):
             if self.params.oss_signature_version == 'v1':
                 explain_v1_refusal(error)
@@ -214,14 +238,22 @@ class OssClient(object):
                 self.credentials.explain(error)
         return error
 
+    def _pace(self, method):
+        """Wait for this call's turn in the schedule the threads and forks of the controller share (reads and writes
+        apart); every attempt takes a turn, retries included, so a fleet stays below the rate instead of being refused."""
+        _ratelimit.limiter_for(self.params, 'oss', 'read' if method in READ_METHODS else 'write').acquire()
+
     def _call(self, func, *args):
         oss2 = self._oss2
+        method = getattr(func, '__name__', '')
+        action = _permissions.OSS_ACTIONS.get(method)
 
         def attempt():
+            self._pace(method)
             try:
                 return func(*args)
             except oss2.exceptions.OssError as exc:
-                raise self._explain(translate(oss2, exc))
+                raise self._explain(translate(oss2, exc), action)
             except (RuntimeError, SyntaxError) as exc:  # oss2 raises these for a response it cannot parse
                 raise AlicloudServiceError('MalformedResponse', 'OSS sent a response oss2 could not parse (%s).' % exc)
 
@@ -282,6 +314,7 @@ class OssClient(object):
         try:
             service = oss2.Service(self._auth, self.endpoint, connect_timeout=self._timeout, app_name='alicloud_oss.domains',
                                    region=signing_region(self.region))
+            self._pace('list_buckets')
             buckets = (service.list_buckets(max_keys=limit).buckets or [])[:limit]
         except (oss2.exceptions.OssError, RuntimeError, SyntaxError, AlicloudError) as exc:
             return None, 'the account\'s buckets could not be listed (%s)' % (getattr(exc, 'code', '') or type(exc).__name__)
@@ -295,6 +328,7 @@ class OssClient(object):
             try:
                 other = oss2.Bucket(self._auth, endpoint, info.name, connect_timeout=self._timeout, app_name='alicloud_oss.domains',
                                     region=region)
+                self._pace('list_bucket_cname')
                 cnames = other.list_bucket_cname().cname or []
             except (oss2.exceptions.OssError, RuntimeError, SyntaxError, AlicloudError):
                 continue

@@ -31,13 +31,13 @@ Default rates (calls per second, every call counts, retries too), chosen below t
 - Alidns: the API quota page, https://www.alibabacloud.com/help/en/dns/api-alidns-2015-01-09-quota, lists per
   account AddDomainRecord, UpdateDomainRecord and DeleteDomainRecord at 60/s, DescribeDomainRecords at 100/s and
   DescribeSubDomainRecords at 300/s; since 2025-01-15 Alibaba Cloud DNS also throttles adaptively
-  (https://www.alibabacloud.com/en/notice/notice_on_api_throttling_of_alibaba_cloud_dns_444). Writes 20/s, reads
-  50/s: a third of the write quota and half of the smallest read quota leave room for other tools of the account
-  and for the adaptive throttling.
+  (https://www.alibabacloud.com/en/notice/notice_on_api_throttling_of_alibaba_cloud_dns_444). Writes 40/s, reads
+  80/s: two thirds of the write quota and four fifths of the smallest read quota, which leaves room for other tools
+  of the account and for the adaptive throttling while a fleet of 200 domains still publishes its records in seconds.
 - OSS: 10,000 QPS per Alibaba Cloud account in total
   (https://www.alibabacloud.com/help/en/oss/user-guide/limits, error 0004-00000302); no separate figure is
-  published for the CNAME API (PutCname, ListCname, CreateCnameToken, ...). Writes 20/s and reads 50/s, as for
-  Alidns: far below the account total, which the account's data traffic shares.
+  published for the CNAME API (PutCname, ListCname, CreateCnameToken, ...). Writes 50/s and reads 100/s: far below
+  the account total, which the account's data traffic shares.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -64,10 +64,10 @@ except ImportError:  # not on a POSIX controller: pace the threads of the proces
 APIS = ('oss', 'alidns')
 KINDS = ('read', 'write')
 DEFAULT_RATES = {
-    ('alidns', 'write'): 20,
-    ('alidns', 'read'): 50,
-    ('oss', 'write'): 20,
-    ('oss', 'read'): 50,
+    ('alidns', 'write'): 40,
+    ('alidns', 'read'): 80,
+    ('oss', 'write'): 50,
+    ('oss', 'read'): 100,
 }
 # The options (module parameters) that override the defaults, for both APIs; 0 means no limit.
 RATE_OPTIONS = {'read': 'api_read_rate', 'write': 'api_write_rate'}

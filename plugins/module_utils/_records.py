@@ -21,8 +21,12 @@ __metaclass__ = type
 
 import ipaddress
 import re
+import threading
+import time
 
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import run_items
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import DomainError, normalize_domain, to_unicode
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._txt import MissingDnspythonError, TxtError, parse_strings as parse_txt_strings
 
 RECORD_TYPES = ('A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'SRV', 'CAA', 'REDIRECT_URL', 'FORWARD_URL')
@@ -649,3 +653,719 @@ def ensure_record_set(api, spec, check_mode=False, done=None):
     if plan.changed and not check_mode:
         apply_plan(api, spec.zone, plan, done)
     return plan
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# List mode: the records of many domains, planned from one listing of their zone
+#
+# alidns_record in list mode reads each zone once (DescribeDomainRecords, all pages) and plans every domain of that
+# zone from that listing: its CNAME to the bucket, its ownership TXT, or their removal. The plans are pure functions of
+# the listing; ItemPlan.steps are the writes in the order they must be made (records in the way first).
+
+OWNERSHIP_RR_PREFIX = '_dnsauth'
+
+
+class ItemPlan(object):
+    """The writes of one domain in one zone, in order: ('delete', old), ('update', old, new) or ('create', new).
+
+    before/after are the records of the names the plan touches (for diff); replaced the records that gave way to the
+    domain's CNAME (records in the way, or a CNAME that pointed elsewhere); kept the CNAMEs left alone on a removal.
+    """
+
+    def __init__(self, zone):
+        self.zone = zone
+        self.steps = []
+        self.before = []
+        self.after = []
+        self.replaced = []
+        self.kept = []
+        self.warnings = []
+
+    @property
+    def changed(self):
+        return bool(self.steps)
+
+    @property
+    def writes(self):
+        return len(self.steps)
+
+    def add(self, plan):
+        """Append the writes of a Plan (updates keep ids, then creates, then deletes)."""
+        self.steps.extend(('update', old, new) for old, new in plan.updates)
+        self.steps.extend(('create', new) for new in plan.creates)
+        self.steps.extend(('delete', old) for old in plan.deletes)
+        self.warnings.extend(plan.warnings)
+
+    def touched(self, records, after):
+        for record in records:
+            if record not in self.before:
+                self.before.append(record)
+        for record in after:
+            if record not in self.after:
+                self.after.append(record)
+
+
+def records_at(listing, rr):
+    """The records of the listing at exactly rr (every type and line)."""
+    return [record for record in listing if record.rr == rr]
+
+
+def ownership_rr(rr):
+    """The host record of the ownership TXT of the domain at rr: _dnsauth.<rr> (or _dnsauth at the apex)."""
+    return OWNERSHIP_RR_PREFIX if rr == APEX else '%s.%s' % (OWNERSHIP_RR_PREFIX, rr)
+
+
+def _spec(zone, rr, rtype, values, ttl, line, state='present', on_existing='replace'):
+    return RecordSetSpec(fqdn_of(rr, zone), zone, rr, rtype, values, ttl, line, state, on_existing)
+
+
+def plan_cname(zone, rr, target, listing, ttl=DEFAULT_TTL, line=DEFAULT_LINE, replace_records=False):
+    """The writes that make rr a CNAME to target on line, from the zone listing.
+
+    Records in the way (every other type at the name and line, but MX and TXT at the apex) and a CNAME that points
+    elsewhere (a CDN, another bucket) give way only with replace_records: they are then deleted first, or the CNAME is
+    updated in place (it keeps its id and the name never stops resolving), and listed in `replaced`. Without it,
+    PlanError (DomainRecordConflict) names them; nothing is written. A second CNAME is never created: extra CNAMEs at
+    the name and line (duplicates left by an earlier run, for example) are deleted.
+    """
+    plan = ItemPlan(zone)
+    target = canonical_value('CNAME', target)
+    spec = _spec(zone, rr, 'CNAME', [(target, None)], ttl, line)
+    at_name = records_at(listing, rr)
+    conflicts = cname_conflicts(spec, at_name)
+    cnames = record_set(spec, at_name)
+    elsewhere = [record for record in cnames if record.value != target]
+    ours = [record for record in cnames if record.value == target]
+    if (conflicts or elsewhere) and not replace_records:
+        in_way = conflicts + elsewhere
+        if elsewhere and not conflicts:
+            what = 'has a CNAME that points elsewhere: %s%s' % (_values_text(elsewhere), ' (next to the CNAME to %s)' % target if ours else '')
+        else:
+            what = 'has records a CNAME cannot live with: %s' % _values_text(in_way)
+        raise PlanError('DomainRecordConflict', '%s (line %s) %s. Nothing was changed. Set replace_records to replace %s with the CNAME '
+                                                'to %s, or remove %s first.'
+                        % (spec.fqdn, line, what, 'it' if len(in_way) == 1 else 'them', target, 'it' if len(in_way) == 1 else 'them'),
+                        in_way)
+    locked = [record for record in conflicts if record.locked]
+    if locked:
+        raise PlanError('DomainRecordLocked', 'Cannot replace %s at %s (line %s): it is locked. Nothing was changed. Unlock it in the '
+                                              'Alibaba Cloud DNS console.' % (_values_text(locked), spec.fqdn, line), locked)
+    plan.steps.extend(('delete', record) for record in conflicts)
+    plan.replaced.extend(conflicts)
+    if ours:
+        # Duplicates of our CNAME (several answered at random is what "never a second CNAME" prevents): keep the first.
+        remaining = [ours[0]]
+        plan.steps.extend(('delete', record) for record in ours[1:] + elsewhere)
+        plan.replaced.extend(elsewhere)
+        after_rest = plan_record_set(spec, [record for record in at_name if record not in conflicts + ours[1:] + elsewhere])
+        plan.add(after_rest)
+        plan.touched(conflicts + cnames, list(after_rest.after) or remaining)
+        return plan
+    rest = [record for record in at_name if record not in conflicts]
+    set_plan = plan_record_set(spec, rest)
+    plan.add(set_plan)
+    plan.replaced.extend(elsewhere)
+    plan.touched(conflicts + cnames, set_plan.after)
+    return plan
+
+
+def plan_txt(zone, rr, values, listing, ttl=DEFAULT_TTL, line=DEFAULT_LINE):
+    """The writes that make the TXT set at rr exactly values (the ownership record: an older token is replaced)."""
+    plan = ItemPlan(zone)
+    spec = _spec(zone, rr, 'TXT', [(txt_value(value), None) for value in values], ttl, line)
+    set_plan = plan_record_set(spec, records_at(listing, rr))
+    plan.add(set_plan)
+    plan.touched(set_plan.before, set_plan.after)
+    return plan
+
+
+def plan_cname_removal(zone, rr, target, listing):
+    """Delete the CNAMEs at rr (every line) that point at target; the CNAMEs that point elsewhere are kept (`kept`)."""
+    plan = ItemPlan(zone)
+    target = canonical_value('CNAME', target)
+    cnames = [record for record in records_at(listing, rr) if record.type == 'CNAME']
+    ours = [record for record in cnames if record.value == target]
+    plan.kept = [record for record in cnames if record.value != target]
+    locked = [record for record in ours if record.locked]
+    if locked:
+        raise PlanError('DomainRecordLocked', 'Cannot remove %s at %s: it is locked. Nothing was changed. Unlock it in the Alibaba Cloud '
+                                              'DNS console.' % (_values_text(locked), fqdn_of(rr, zone)), locked)
+    plan.steps.extend(('delete', record) for record in ours)
+    plan.touched(ours, [])
+    return plan
+
+
+def plan_txt_removal(zone, rr, listing):
+    """Delete every TXT record at rr (every line): the ownership record, once OSS no longer needs it."""
+    plan = ItemPlan(zone)
+    txts = [record for record in records_at(listing, rr) if record.type == 'TXT']
+    locked = [record for record in txts if record.locked]
+    if locked:
+        raise PlanError('DomainRecordLocked', 'Cannot remove %s at %s: it is locked. Nothing was changed. Unlock it in the Alibaba Cloud '
+                                              'DNS console.' % (_values_text(locked), fqdn_of(rr, zone)), locked)
+    plan.steps.extend(('delete', record) for record in txts)
+    plan.touched(txts, [])
+    return plan
+
+
+def merge_plans(zone, plans):
+    """One ItemPlan of several (a domain's CNAME removal and TXT removal, say), in order."""
+    merged = ItemPlan(zone)
+    for plan in plans:
+        merged.steps.extend(plan.steps)
+        merged.replaced.extend(plan.replaced)
+        merged.kept.extend(plan.kept)
+        merged.warnings.extend(plan.warnings)
+        merged.touched(plan.before, plan.after)
+    return merged
+
+
+def apply_listing(listing, plan):
+    """The listing as it is after the plan (the prediction of check mode, and what later plans of the run read)."""
+    result = list(listing)
+    for step in plan.steps:
+        if step[0] == 'delete':
+            result = [record for record in result if record is not step[1] and
+                      not (step[1].record_id and record.record_id == step[1].record_id)]
+        elif step[0] == 'update':
+            result = [step[2] if (record is step[1] or (step[1].record_id and record.record_id == step[1].record_id)) else record
+                      for record in result]
+        else:
+            result.append(step[1])
+    return result
+
+
+def record_view(record, zone):
+    """A record as results and diffs show it: name, type, value, ttl, line."""
+    return dict(record=fqdn_of(record.rr, zone), type=record.type, value=record.value, ttl=record.ttl, line=record.line)
+
+
+def plan_view(plan):
+    """{'before': [...], 'after': [...]} of the names the plan touches."""
+    return dict(before=[record_view(record, plan.zone) for record in plan.before],
+                after=[record_view(record, plan.zone) for record in plan.after])
+
+
+def run_steps(api, plan, done=None):
+    """Make the writes of an ItemPlan, in order; new records get their ids. `done` collects what was written."""
+    done = [] if done is None else done
+    for step in plan.steps:
+        if step[0] == 'delete':
+            api.delete_record(plan.zone, step[1])
+            done.append(('delete', step[1]))
+        elif step[0] == 'update':
+            api.update_record(plan.zone, step[2])
+            done.append(('update', step[2]))
+        else:
+            step[1].record_id = api.add_record(plan.zone, step[1])
+            done.append(('create', step[1]))
+    return done
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# List mode: the steps of alidns_record (ownership, records, cleanup) over the progress of many domains
+
+STEPS = ('ownership', 'records', 'cleanup')
+ZONE_GAP_MAX = 2.0
+ZONE_GAP_STEP = 0.1
+
+
+class ZonePacer(object):
+    """Spaces the writes to one zone: Alibaba Cloud DNS refuses a write to a zone while its previous write is being applied
+    (LastOperationNotFinished). The writes of a zone are made one after the other, and the gap between them learns from
+    the refusals: `floor` is the largest gap that was refused (it fades slowly, in case the zone got faster); after a
+    refusal the gap grows by half at least, or to halfway to the time the accepted retry took; after an accepted write it
+    shrinks towards a tenth above the floor. The gap settles just above what the zone needs, so that few writes need a
+    retry.
+    """
+
+    def __init__(self, clock, sleep):
+        self.clock = clock
+        self.sleep = sleep
+        self.gap = 0.0
+        self.floor = 0.0
+        self.last = None
+        self.refusals = 0
+
+    def before_write(self):
+        if self.last is not None and self.gap > 0:
+            wait = self.last + self.gap - self.clock()
+            if wait > 0:
+                self.sleep(wait)
+
+    def after_write(self, refused):
+        now = self.clock()
+        since, self.last = (now - self.last if self.last is not None else None), now
+        if refused:
+            self.refusals += refused
+            self.floor = max(self.floor, self.gap)
+            # The gap was too short; the retry that was accepted came `since` after the previous write: what the zone needs
+            # lies in between.
+            middle = (self.gap + since) / 2.0 if since is not None else 0.0
+            self.gap = min(ZONE_GAP_MAX, max(ZONE_GAP_STEP, self.gap * 1.5, middle))
+        else:
+            self.floor *= 0.999
+            self.gap = max(self.floor * 1.1, self.gap * 0.9)
+
+
+class PolicyRecorder(object):
+    """A retry-policy factory that remembers, per thread, the policies it made: after a write, take() tells whether
+    the service answered LastOperationNotFinished to one of its attempts (the ZonePacer learns from it)."""
+
+    def __init__(self, factory):
+        self._factory = factory
+        self._local = threading.local()
+
+    def __call__(self, **kwargs):
+        policy = self._factory(**kwargs)
+        policies = getattr(self._local, 'policies', None)
+        if policies is None:
+            policies = self._local.policies = []
+        policies.append(policy)
+        return policy
+
+    def take(self):
+        policies = getattr(self._local, 'policies', None) or []
+        self._local.policies = []
+        return sum(1 for policy in policies for error in getattr(policy, 'errors', []) if getattr(error, 'code', None) == 'LastOperationNotFinished')
+
+
+class StepItem(object):
+    """One domain of the step: its progress entry (updated in place) and its settings (ttl, line, replace_records,
+    keep_ownership_record, wait), with what the step decided for it."""
+
+    def __init__(self, entry, settings):
+        self.entry = entry
+        self.settings = settings
+        self.name = entry.get('name')
+        self.action = None      # publish_txt, publish_cname, remove, cleanup
+        self.plan = None
+        self.done = []
+        self.error = None
+        self.msg = None
+        self.notes = []
+        self.changed = False
+        self.phase = None       # the new phase, when the step moves the item on
+        self.stale = None       # an ownership TXT record left by an earlier run, found by the step
+
+    @property
+    def zone(self):
+        return self.entry.get('zone')
+
+
+def step_concerns(entry, step, settings):
+    """Whether it is the step's turn for the progress entry (the flow's next step; see _flow.next_step)."""
+    if _flow.next_step(entry, settings) != STEP_LABELS[step]:
+        return False
+    if step == 'ownership':
+        return bool(ownership_values(entry))
+    return True
+
+
+def ownership_values(entry):
+    """The token(s) of the entry's ownership record, whatever form the record has ({record, value: [...]} or {name, value})."""
+    record = entry.get('ownership_record') or {}
+    values = record.get('value')
+    values = values if isinstance(values, list) else [values]
+    return [value for value in values if value]
+
+
+def ownership_record_name(entry):
+    record = entry.get('ownership_record') or {}
+    return record.get('record') or record.get('name') or ownership_name(entry['name'])
+
+
+def desired_records(entry, settings):
+    """The records the domain must have: progress `records` (as the bind step put them), else its CNAME to the target."""
+    records = [record for record in (entry.get('records') or []) if isinstance(record, dict) and record.get('type')]
+    if records:
+        return records
+    if not entry.get('target'):
+        return []
+    return [dict(record=entry.get('name'), type='CNAME', value=[entry['target']], ttl=settings.get('ttl') or DEFAULT_TTL,
+                 line=settings.get('line') or DEFAULT_LINE)]
+
+
+def _rr_of(fqdn, zone):
+    rr = split_name(fqdn, zone)
+    if rr is None:
+        raise PlanError('NotInZone', '%s is not in the zone %s that the bind step found for it; run the flow again from the bind '
+                                     'step.' % (fqdn, zone))
+    return rr
+
+
+def plan_item(item, step, listing):
+    """The ItemPlan of one alidns domain from its zone's listing (PlanError when records are in the way)."""
+    entry, settings, zone = item.entry, item.settings, item.zone
+    rr = _rr_of(entry['name'], zone)
+    if step == 'ownership':
+        record = entry['ownership_record']
+        item.action = 'publish_txt'
+        txt_rr = _rr_of(normalize_domain(ownership_record_name(entry), field='ownership_record.record', allow_underscore=True), zone)
+        return plan_txt(zone, txt_rr, ownership_values(entry), listing, ttl=record.get('ttl') or settings.get('ttl') or DEFAULT_TTL)
+    if step == 'records' and entry.get('phase') == 'bound':
+        item.action = 'publish_cname'
+        stale = [record for record in records_at(listing, ownership_rr(rr)) if record.type == 'TXT']
+        if stale and not entry.get('ownership_record'):
+            item.stale = dict(record=fqdn_of(ownership_rr(rr), zone), type='TXT', value=[record.value for record in stale],
+                              ttl=stale[0].ttl, stale=True)
+        plans = []
+        for record in desired_records(entry, settings):
+            values = record.get('value')
+            values = values if isinstance(values, list) else [values]
+            record_rr = _rr_of(normalize_domain(record.get('record') or entry['name'], field='records.record', allow_underscore=True), zone)
+            ttl = record.get('ttl') or settings.get('ttl') or DEFAULT_TTL
+            line = record.get('line') or settings.get('line') or DEFAULT_LINE
+            if (record.get('type') or '').upper() == 'CNAME':
+                plans.append(plan_cname(zone, record_rr, values[0], listing, ttl=ttl, line=line,
+                                        replace_records=bool(settings.get('replace_records'))))
+            else:
+                rtype = record['type'].upper()
+                spec = _spec(zone, record_rr, rtype, [normalize_value(rtype, value) for value in values], ttl, line)
+                sub = ItemPlan(zone)
+                set_plan = plan_record_set(spec, records_at(listing, record_rr))
+                sub.add(set_plan)
+                sub.touched(set_plan.before, set_plan.after)
+                plans.append(sub)
+            listing = apply_listing(listing, plans[-1])
+        return merge_plans(zone, plans)
+    if step == 'records':
+        item.action = 'remove'
+        plans = [plan_cname_removal(zone, rr, entry.get('target') or '', listing) if entry.get('target') else ItemPlan(zone),
+                 plan_txt_removal(zone, ownership_rr(rr), listing)]
+        return merge_plans(zone, plans)
+    item.action = 'cleanup'
+    return plan_txt_removal(zone, ownership_rr(rr), listing)
+
+
+def ownership_name(name):
+    return '%s.%s' % (OWNERSHIP_RR_PREFIX, name)
+
+
+def _describe_step(step):
+    if step[0] == 'update':
+        return 'update %s -> %s' % (step[1].describe(), step[2].describe())
+    return '%s %s' % (step[0], step[1].describe())
+
+
+def _write_views(zone, done):
+    return [dict(action=action, **record_view(record, zone)) for action, record in done]
+
+
+def reconcile_cnames(api, zone, items, pacer=None, recorder=None):
+    """Read the zone back once after CNAMEs were created in it, and remove a second CNAME at any of those names.
+
+    Alibaba Cloud DNS accepts several CNAMEs at one name and line (weighted round robin), so two runs, or a retry after a
+    lost answer, could leave two. A duplicate of the same value is deleted (the record created here goes when an older one
+    exists); a CNAME to another value that appeared meanwhile makes the item fail, and the one created here is removed.
+    """
+    created = [(item, record) for item in items for action, record in item.done if action == 'create' and record.type == 'CNAME']
+    if not created:
+        return
+    try:
+        listing = api.list_zone_records(zone)
+    except Exception as exc:  # pylint: disable=broad-except
+        for item in set(item for item, dummy in created):
+            item.notes.append('the zone %s could not be read back to check for a second CNAME: %s' % (zone, exc))
+        return
+    for item, record in created:
+        same = [have for have in listing if have.type == 'CNAME' and have.rr == record.rr and have.line.lower() == record.line.lower()]
+        others = [have for have in same if have.value != record.value]
+        dupes = [have for have in same if have.value == record.value and have.record_id != record.record_id]
+        extra = []
+        if others:
+            extra = [have for have in same if have.record_id == record.record_id]
+            item.error = PlanError('DomainRecordConflict', 'While this ran, another CNAME appeared at %s (line %s): %s. The CNAME to %s '
+                                                           'created here was removed again, so that the name has one CNAME; run again once '
+                                                           'the other writer is done.' % (fqdn_of(record.rr, zone), record.line,
+                                                                                          _values_text(others), record.value), others)
+        elif dupes:
+            extra = [have for have in same if have.record_id == record.record_id]
+            item.notes.append('a CNAME to %s already existed at %s (an earlier or concurrent run): the duplicate created here was removed'
+                              % (record.value, fqdn_of(record.rr, zone)))
+        for have in extra:
+            if pacer is not None:
+                pacer.before_write()
+            try:
+                api.delete_record(zone, have)
+            except Exception as exc:  # pylint: disable=broad-except
+                item.error = exc
+                break
+            finally:
+                if pacer is not None:
+                    pacer.after_write(recorder.take() if recorder is not None else 0)
+            item.done.append(('delete', have))
+
+
+def run_zone(api, zone, items, step, check_mode=False, pacer=None, recorder=None):
+    """Plan every item of one zone from one listing, then (unless check mode) make the writes, one after the other.
+
+    Each item's plan reads the listing as the plans before it left it, so check mode predicts what the real run writes.
+    A PlanError or an API error is the item's own (item.error); the next items go on.
+    """
+    listing = api.list_zone_records(zone)
+    for item in items:
+        try:
+            plan = plan_item(item, step, listing)
+        except (PlanError, RecordError, DomainError) as exc:
+            item.error = exc
+            continue
+        item.plan = plan
+        listing = apply_listing(listing, plan)
+        if check_mode or not plan.changed:
+            continue
+        for write in plan.steps:
+            single = ItemPlan(zone)
+            single.steps.append(write)
+            if pacer is not None:
+                pacer.before_write()
+            try:
+                run_steps(api, single, item.done)
+            except Exception as exc:  # pylint: disable=broad-except
+                item.error = exc
+                break
+            finally:
+                if pacer is not None:
+                    pacer.after_write(recorder.take() if recorder is not None else 0)
+    if not check_mode:
+        reconcile_cnames(api, zone, [item for item in items if item.error is None], pacer, recorder)
+    return items
+
+
+STEP_LABELS = {'ownership': 'publish_ownership', 'records': 'records', 'cleanup': 'cleanup'}
+
+
+_note = _flow.note
+
+
+def _external_record(name, rtype, value, ttl=None):
+    record = dict(name=name, type=rtype, value=value)
+    if ttl is not None:
+        record['ttl'] = ttl
+    return record
+
+
+def _merge_records(existing, new):
+    """existing + the records of new not already in it (same name, type and value)."""
+    result = list(existing or [])
+    keys = set((r.get('name'), r.get('type'), str(r.get('value'))) for r in result)
+    for record in new:
+        key = (record.get('name'), record.get('type'), str(record.get('value')))
+        if key not in keys:
+            keys.add(key)
+            result.append(record)
+    return result
+
+
+def _answers_resolve(answers, expected):
+    return bool(answers) and all(set(values) == set(expected) for values in answers)
+
+
+def external_step(item, step, probe):
+    """What the step means for a domain whose DNS is elsewhere: records to add or to remove (nothing is written).
+
+    probe(queries) -> {(name, type): [values per authoritative nameserver] or None when DNS could not tell}: records that
+    already resolve as wanted are not asked for again, and records that exist are offered for removal.
+    """
+    entry, settings = item.entry, item.settings
+    name = entry['name']
+    txt_name = ownership_record_name(entry)
+    if step == 'ownership':
+        record = entry['ownership_record']
+        values = ownership_values(entry)
+        wanted = [_external_record(txt_name, 'TXT', value, record.get('ttl') or settings.get('ttl') or DEFAULT_TTL) for value in values]
+        answers = probe([(txt_name, 'TXT')]).get((txt_name, 'TXT'))
+        if answers is not None and all(set(values) <= set(ns) for ns in answers) and answers:
+            item.msg = 'the ownership TXT record %s is already served by every authoritative nameserver' % txt_name
+            return
+        entry['records_to_add'] = _merge_records(entry.get('records_to_add'), wanted)
+        item.msg = 'add the ownership TXT record %s at the DNS provider' % txt_name
+        return
+    if step == 'records' and entry.get('phase') == 'bound':
+        item.phase = 'records_published'
+        wanted = []
+        for record in desired_records(entry, settings):
+            values = record.get('value') if isinstance(record.get('value'), list) else [record.get('value')]
+            rtype = (record.get('type') or 'CNAME').upper()
+            rname = record.get('record') or name
+            answers = probe([(rname, rtype)]).get((rname, rtype))
+            expected = [canonical_value(rtype, value) for value in values]
+            if answers is not None and _answers_resolve(answers, expected):
+                _note(entry, '%s %s already resolves to %s at the DNS provider: nothing to add' % (rtype, rname, ', '.join(expected)))
+                continue
+            wanted.extend(_external_record(rname, rtype, value, record.get('ttl') or settings.get('ttl') or DEFAULT_TTL)
+                          for value in expected)
+        # Once bound, the ownership TXT record is no longer to be added (the cleanup step offers it for removal).
+        entry['records_to_add'] = wanted
+        if not entry.get('ownership_record'):
+            answers = probe([(txt_name, 'TXT')]).get((txt_name, 'TXT'))
+            if answers and any(answers):
+                item.stale = dict(record=txt_name, type='TXT', value=sorted(set(v for ns in answers for v in ns)), ttl=None, stale=True)
+        item.msg = ('add %s at the DNS provider' % ', '.join('%s %s' % (r['type'], r['name']) for r in wanted)) if wanted \
+            else 'the records already resolve as wanted'
+        return
+    removals = []
+    target = entry.get('target')
+    if step == 'records':
+        item.phase = 'removed'
+        if target:
+            answers = probe([(name, 'CNAME')]).get((name, 'CNAME'))
+            if answers is None or any(canonical_value('CNAME', target) in ns for ns in answers):
+                removals.append(_external_record(name, 'CNAME', canonical_value('CNAME', target)))
+            elif any(answers):
+                _note(entry, 'CNAME left alone: %s points at %s, not at %s' % (name, ', '.join(sorted(set(v for ns in answers for v in ns))), target))
+    answers = probe([(txt_name, 'TXT')]).get((txt_name, 'TXT'))
+    if answers is None:
+        if step == 'records' or entry.get('ownership_record'):
+            removals.append(_external_record(txt_name, 'TXT', '(any value)'))
+    elif any(answers):
+        stale = not entry.get('ownership_record') or bool(entry['ownership_record'].get('stale'))
+        removals.extend(_external_record(txt_name, 'TXT', value) for value in sorted(set(v for ns in answers for v in ns)))
+        if stale and step == 'cleanup':
+            _note(entry, 'the ownership TXT record %s, left by an earlier run, is no longer needed: remove it at the DNS provider' % txt_name)
+    entry['records_to_remove'] = _merge_records(entry.get('records_to_remove'), removals)
+    if step == 'cleanup':
+        # What is to be removed is no longer to be added.
+        entry['records_to_add'] = [r for r in (entry.get('records_to_add') or []) if r.get('name') != txt_name]
+    item.msg = ('remove %s at the DNS provider' % ', '.join('%s %s' % (r['type'], r['name']) for r in removals)) if removals \
+        else 'nothing to remove at the DNS provider'
+
+
+def finish_alidns_item(item, step, check_mode, wait):
+    """Write the outcome of an alidns domain into its progress entry (phase, notes, replaced, conflicts); a failure is
+    left in item.error for run_list_step to record."""
+    entry = item.entry
+    plan = item.plan
+    zone = item.zone
+    item.changed = bool(item.done) if not check_mode else bool(plan is not None and plan.changed)
+    if item.error is not None:
+        if item.done and not check_mode:
+            item.msg = ' (already written for this domain: %s)' % ', '.join('%s %s' % (action, record.describe()) for action, record in item.done)
+        entry['conflicts'] = [record_view(record, zone) for record in getattr(item.error, 'records', None) or []]
+        return
+    for note in item.notes:
+        _note(entry, note)
+    for warning in plan.warnings:
+        _note(entry, warning)
+    if plan.replaced:
+        views = [record_view(record, zone) for record in plan.replaced]
+        entry['replaced'] = (entry.get('replaced') or []) + [view for view in views if view not in (entry.get('replaced') or [])]
+        for view in views:
+            said = [note for note in entry.get('notes') or [] if view['record'] in note and view['value'] in note and 'replaced' in note]
+            if not said:  # the bind step says it already when it saw the record in the way
+                _note(entry, '%s %s %s (line %s) %s replaced by the CNAME to the bucket' % (
+                    view['type'], view['record'], view['value'], view['line'], 'would be' if check_mode else 'was'))
+    for record in plan.kept:
+        _note(entry, 'CNAME left alone: %s points at %s (line %s), not at %s'
+              % (fqdn_of(record.rr, zone), record.value, record.line, entry.get('target')))
+    verb = 'would be' if check_mode else ''
+    if item.action == 'publish_txt':
+        item.msg = 'the ownership TXT record %s' % ('is already published' if not plan.changed else '%s published' % (verb or 'was'))
+    elif item.action == 'publish_cname':
+        item.phase = 'records_published'
+        item.msg = 'the CNAME record %s' % ('is already in place' if not plan.changed else '%s published' % (verb or 'was'))
+    elif item.action == 'remove':
+        item.phase = 'removed'
+        deleted = [step_[1] for step_ in plan.steps if step_[0] == 'delete' and step_[1].type == 'CNAME']
+        if plan.changed:
+            item.msg = '%s %s' % ('would remove' if check_mode else 'removed', ', '.join(write[1].describe() for write in plan.steps))
+        else:
+            item.msg = 'no record pointing at the bucket to remove'
+        if deleted and wait and not check_mode:
+            # wait_for_dns (step records) waits until the removed CNAME is gone from every nameserver.
+            entry.setdefault('waits', []).append(dict(what=_flow.REMOVAL_WAIT, step='records', done=False, elapsed=0.0, checks=0))
+    else:
+        stale = not entry.get('ownership_record') or bool(entry['ownership_record'].get('stale'))
+        if plan.changed:
+            item.msg = 'the ownership TXT record %s removed%s' % ('would be' if check_mode else 'was',
+                                                                  ' (left by an earlier run)' if stale else '')
+            if stale:
+                _note(entry, 'a stale ownership TXT record, left by an earlier run, %s removed' % ('would be' if check_mode else 'was'))
+        else:
+            item.msg = 'no ownership TXT record to remove'
+
+
+def run_list_step(api, progress, step, settings_of, check_mode=False, concurrency=8, probe=None, clock=None, sleep=None,
+                  recorder=None, secrets=None):
+    """alidns_record in list mode: one step (ownership, records or cleanup) for every domain whose turn it is.
+
+    Alibaba Cloud DNS is read once per zone (and the zone list once, when a domain has no zone yet); the zones are worked
+    on concurrently, the writes of one zone one after the other (ZonePacer). External domains get records to add or to
+    remove. progress is updated in place; returns (results in input order, diff {'before': {...}, 'after': {...}}).
+    """
+    clock = clock or time.time
+    sleep = sleep or time.sleep
+    started = clock()
+    entries = sorted((entry for entry in progress.values() if isinstance(entry, dict)),
+                     key=lambda entry: entry.get('index') if isinstance(entry.get('index'), int) else 1 << 30)
+    items = []
+    for entry in entries:
+        settings = settings_of(entry) or {}
+        if step_concerns(entry, step, settings):
+            items.append(StepItem(entry, settings))
+    alidns = [item for item in items if item.entry.get('dns') == 'alidns']
+    external = [item for item in items if item.entry.get('dns') != 'alidns']
+    for item in alidns:
+        if not item.zone:
+            try:
+                item.entry['zone'] = api.find_zone(item.name)
+                item.entry['zone_unicode'] = to_unicode(item.entry['zone'])
+            except Exception as exc:  # pylint: disable=broad-except
+                item.error = exc
+    zones = []
+    for item in alidns:
+        if item.error is None and item.zone not in zones:
+            zones.append(item.zone)
+
+    def work(zone):
+        pacer = ZonePacer(clock, sleep)
+        run_zone(api, zone, [item for item in alidns if item.zone == zone and item.error is None], step, check_mode, pacer, recorder)
+        return pacer
+
+    for outcome in run_items(zones, work, max_workers=concurrency, describe=lambda zone, index: 'zone %s' % zone):
+        if outcome.failed:  # the zone listing itself failed: every domain of the zone shares the error
+            for item in alidns:
+                if item.zone == outcome.item and item.error is None and item.plan is None:
+                    item.error = outcome.error
+    for item in external:
+        try:
+            external_step(item, step, probe or (lambda queries: {}))
+        except (ValueError, RecordError, DomainError) as exc:
+            item.error = exc
+    now = clock()
+    results = []
+    diff = dict(before={}, after={})
+    for item in items:
+        entry = item.entry
+        if entry.get('dns') == 'alidns':
+            finish_alidns_item(item, step, check_mode, item.settings.get('wait', True) is not False)
+        if item.error is not None:
+            message = _flow.error_fields(item.error, secrets)[0] + (item.msg or '')
+            _flow.fail(entry, item.error, step=STEP_LABELS[step], secrets=secrets, msg=message, elapsed=now - started)
+            if item.changed:
+                entry['changed'] = True
+            item.msg = entry['msg']
+        else:
+            if item.phase:
+                _flow.set_phase(entry, item.phase)
+            if item.stale is not None:
+                # cleanup (next step once resolved) removes it: see _flow.next_step
+                entry['ownership_record'] = item.stale
+                _note(entry, 'the ownership TXT record %s is left from an earlier run; the cleanup step offers it for removal'
+                      % item.stale['record'])
+            _flow.record_step(entry, STEP_LABELS[step], item.changed, item.msg, now - started)
+        if item.plan is not None and item.plan.changed:
+            view = plan_view(item.plan)
+            diff['before'][entry['name']] = view['before']
+            diff['after'][entry['name']] = view['after']
+        results.append(dict(
+            name=entry['name'], name_unicode=entry.get('name_unicode') or to_unicode(entry['name']), dns=entry.get('dns'),
+            zone=entry.get('zone'), phase=entry.get('phase'), changed=item.changed, failed=bool(entry.get('failed')),
+            msg=item.msg, error_code=entry.get('error_code') if entry.get('failed') else None,
+            writes=[dict(action=action, **record_view(record, item.zone)) for action, record in item.done] if not check_mode else
+            ([dict(action=s[0], **record_view(s[-1], item.zone)) for s in item.plan.steps] if item.plan is not None else []),
+            records_to_add=entry.get('records_to_add') or [], records_to_remove=entry.get('records_to_remove') or [],
+            replaced=[record_view(record, item.zone) for record in item.plan.replaced] if item.plan is not None else [],
+            conflicts=(entry.get('conflicts') or []) if entry.get('failed') else [],
+        ))
+    return results, diff

@@ -21,10 +21,33 @@ description:
   - A write whose answer was lost (timeout, dropped connection) is retried without creating a duplicate record.
   - A CNAME must be the only record at its name (Alidns allows MX and TXT next to a CNAME at the zone apex only).
     The module fails before any write, listing the records in the way, when a change would break this rule.
+  - "B(List mode) (O(domains)): a step of the custom-domain flow for many domains at once, driven by the
+    O(progress) of the previous step (see M(alicloud_oss.domains.oss_bucket_cname)). O(step=ownership) publishes the
+    ownership TXT record C(_dnsauth.<domain>) of the domains that wait for it; O(step=records) publishes the CNAME record of
+    each bound domain, and removes, for each unbound domain, its CNAME record when it points at the bucket (a CNAME
+    that points elsewhere is left alone, and said so in the notes) and its C(_dnsauth) TXT record; O(step=cleanup)
+    removes the C(_dnsauth) TXT record of the domains that are bound and resolve (unless C(keep_ownership_record)),
+    including one left by an earlier run."
+  - In list mode each zone is read once (DescribeDomainRecords, every page) for all its domains, and the zone list once
+    (DescribeDomains) only when a domain has no zone yet; the zones are worked on concurrently, and the writes to one zone
+    one after the other, spaced so that Alibaba Cloud DNS does not refuse them as coming too early
+    (C(LastOperationNotFinished), which the shared retry policy retries). A second CNAME record is never created - after the
+    writes, a zone where CNAME records were created is read back once and a duplicate is removed.
+  - In list mode, records in the way of a domain's CNAME (other types at the name and line, or a CNAME that points
+    elsewhere, a CDN for example) are replaced only with C(replace_records); they are then listed in C(replaced) and the
+    notes of the domain, and C(--diff) shows both the records removed and the CNAME record that replaces them.
+    Without it the domain fails, naming the records, and nothing is written for it.
+  - In list mode, a domain whose DNS is elsewhere (C(dns) V(external)) gets C(records_to_add) (the TXT record, the CNAME
+    record) and C(records_to_remove) in its progress instead of writes; a record that the authoritative nameservers already
+    serve as wanted is not asked for again, and a C(_dnsauth) TXT record they serve for a bound domain is offered for
+    removal. M(alicloud_oss.domains.custom_domain_report) writes them for all domains as one zone-file fragment and CSV.
+  - Check mode in list mode plans every write from the same listing and makes none; the plan is the one the real run
+    makes.
 author: alicloud_oss.domains contributors (@alicloud-oss)
 extends_documentation_fragment:
   - alicloud_oss.domains.alicloud
   - alicloud_oss.domains.attributes
+  - alicloud_oss.domains._domain_items
 options:
   record:
     description:
@@ -33,7 +56,7 @@ options:
       - Upper case, a trailing dot and internationalised names are accepted and normalised. Internationalised names are
         encoded by IDNA 2008 with the UTS 46 mapping, non-transitional, as browsers do (V(faß.example.com) is
         V(xn--fa-hia.example.com), not V(fass.example.com)); this needs the Python package C(idna).
-      - Exactly one of O(record) and O(rr) is required.
+      - In single-record mode exactly one of O(record) and O(rr) is required. Not with O(domains).
     type: str
   zone:
     description:
@@ -47,10 +70,9 @@ options:
     type: str
   type:
     description:
-      - The record type.
+      - The record type. Required with O(record) or O(rr); not with O(domains).
       - V(REDIRECT_URL) and V(FORWARD_URL) are the explicit and implicit URL forwarding records of Alibaba Cloud DNS.
     type: str
-    required: true
     choices: [A, AAAA, CNAME, TXT, MX, NS, SRV, CAA, REDIRECT_URL, FORWARD_URL]
   value:
     description:
@@ -111,6 +133,25 @@ options:
     type: str
     choices: [replace, keep, keep_and_warn, keep_and_fail]
     default: replace
+  step:
+    description:
+      - List mode. The step of the custom-domain flow to make for the domains whose turn it is (see the description).
+    type: str
+    choices: [ownership, records, cleanup]
+    default: records
+  resolvers:
+    description:
+      - List mode, domains whose DNS is elsewhere. The resolvers used to find the authoritative nameservers of their names,
+        which are asked whether the records are already there, as in M(alicloud_oss.domains.wait_for_dns).
+      - When not set, the nameservers of C(/etc/resolv.conf). When no resolver can be used, every record is listed as to
+        add (with a warning).
+    type: list
+    elements: str
+  port:
+    description:
+      - List mode, domains whose DNS is elsewhere. The port on which their authoritative nameservers are asked.
+    type: int
+    default: 53
 notes:
   - Records that are locked in the Alibaba Cloud DNS console cannot be changed; the module fails before any write
     when the plan would change one.
@@ -167,6 +208,22 @@ EXAMPLES = r'''
     type: TXT
     state: absent
 
+- name: Publish the CNAME records of the domains the bind step bound (list mode)
+  alicloud_oss.domains.alidns_record:
+    domains: "{{ my_domains }}"
+    defaults:
+      bucket: demo-assets
+      replace_records: true
+    progress: "{{ bind.progress }}"
+    step: records
+  register: records
+
+- name: Remove the ownership TXT records OSS no longer needs (list mode)
+  alicloud_oss.domains.alidns_record:
+    domains: "{{ my_domains }}"
+    progress: "{{ resolved.progress }}"
+    step: cleanup
+
 - name: Credentials set once for every module of the collection
   module_defaults:
     group/alicloud_oss.domains.alicloud:
@@ -182,6 +239,74 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+progress:
+  description:
+    - List mode. The progress of the flow, updated by this step, keyed by domain name (see
+      RV(alicloud_oss.domains.oss_bucket_cname#module:progress) for the keys of an entry). Pass it to the next step.
+    - A domain this step worked on has a new entry in C(steps) (C(publish_ownership), C(records) or C(cleanup)); its
+      C(phase) becomes V(records_published) once its CNAME is published, V(removed) once its records are removed, or
+      V(failed).
+  returned: list mode
+  type: dict
+pending:
+  description: List mode. How many domains wait for each later step of the flow.
+  returned: list mode
+  type: dict
+  sample: {ownership: 0, publish_ownership: 0, wait_ownership: 0, rebind: 0, records: 0, wait: 20, cleanup: 0}
+failed_domains:
+  description: List mode. The domains that failed, in this step or before.
+  returned: list mode
+  type: list
+  elements: str
+results:
+  description: List mode. What this step did for each domain whose turn it was, in input order.
+  returned: list mode
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The domain.
+      type: str
+    phase:
+      description: The phase of the domain after the step.
+      type: str
+      sample: records_published
+    changed:
+      description: Whether the step changed (or, in check mode, would change) records of the domain.
+      type: bool
+    failed:
+      description: Whether the domain failed in this step.
+      type: bool
+    msg:
+      description: What happened, or why the domain failed.
+      type: str
+    error_code:
+      description: The error code of a failure (C(DomainRecordConflict) for records in the way, an API code), or V(null).
+      type: str
+    zone:
+      description: The Alibaba Cloud DNS zone, V(null) for a domain whose DNS is elsewhere.
+      type: str
+    writes:
+      description: The writes made (in check mode, planned), each with C(action) (V(create), V(update), V(delete)), C(record),
+        C(type), C(value), C(ttl) and C(line).
+      type: list
+      elements: dict
+    replaced:
+      description: The records that gave way to the domain's CNAME (with C(replace_records)).
+      type: list
+      elements: dict
+    conflicts:
+      description: On a failure, the records in the way.
+      type: list
+      elements: dict
+    records_to_add:
+      description: For a domain whose DNS is elsewhere, the records to add at its DNS provider (C(name), C(type), C(value), C(ttl)).
+      type: list
+      elements: dict
+    records_to_remove:
+      description: For a domain whose DNS is elsewhere, the records to remove at its DNS provider.
+      type: list
+      elements: dict
 zone:
   description: The zone of the record set.
   returned: success
@@ -278,7 +403,9 @@ request_id:
   type: str
   sample: 0F4478C3-5D30-4056-A9C6-07EB866E173F
 diff:
-  description: The record set before and after, with O(ttl) and the values (only in diff mode).
+  description:
+    - The record set before and after, with O(ttl) and the values (only in diff mode).
+    - In list mode, keyed by domain, the records of the names the step changed (or would change), before and after.
   returned: success, in diff mode
   type: dict
   contains:
@@ -298,9 +425,79 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
 # _alidns imports the SDK only when the first client is built, after the options proved usable.
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import AlidnsAPI, MissingSdkError
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import with_unicode
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._flow import Flow, FlowError, list_argument_spec
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
-    ON_EXISTING, RECORD_TYPES, PlanError, RecordError, build_spec, ensure_record_set, set_view,
+    ON_EXISTING, RECORD_TYPES, STEPS, PlanError, PolicyRecorder, RecordError, build_spec, ensure_record_set, run_list_step, set_view,
+    step_concerns,
 )
+
+
+def run_list_mode(module, params):
+    """The custom-domain flow's steps (ownership, records, cleanup) for many domains: see _records.run_list_step."""
+    try:
+        flow = Flow(module.params, check_mode=module.check_mode)
+    except FlowError as exc:
+        module.fail_json(msg=exc.message, error_code=exc.code)
+    progress = flow.progress
+    step = module.params['step']
+    concerned = [entry for entry in progress.values() if step_concerns(entry, step, flow.settings_of(entry))]
+    api = None
+    recorder = None
+    if any(entry.get('dns') == 'alidns' for entry in concerned):
+        recorder = PolicyRecorder(params.retry_policy)
+        try:
+            api = AlidnsAPI(params, policy_factory=recorder)
+        except MissingSdkError as exc:
+            module.fail_json(msg=missing_required_lib(str(exc)), exception=exc.tb)
+        except AlicloudError as exc:
+            fail_with_error(module, exc, secrets=params.secrets(), progress=progress)
+    probe = None
+    if any(entry.get('dns') != 'alidns' for entry in concerned):
+        probe = _dns_probe(module)
+    try:
+        results, diff = run_list_step(api, progress, step, flow.settings_of, check_mode=module.check_mode,
+                                      concurrency=flow.concurrency, probe=probe, recorder=recorder, secrets=params.secrets())
+    finally:
+        if probe is not None:
+            probe.close()
+    flow.finish(module, results, diff if module._diff else None, changed=any(result['changed'] for result in results),
+                secrets=params.secrets())
+
+
+def _dns_probe(module):
+    """What DNS publishes now for external domains (records that already resolve are not asked for again); a probe that
+    knows nothing when dnspython or a resolver is missing, so that every record is asked for."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _dns  # pylint: disable=import-outside-toplevel
+    if not _dns.HAS_DNSPYTHON:
+        module.warn('dnspython is not installed: the records for other DNS providers are listed without checking whether they '
+                    'already resolve.')
+        return None
+    try:
+        resolvers = _dns.module_resolvers(module.params)
+    except ValueError as exc:
+        module.warn('%s: the records for other DNS providers are listed without checking whether they already resolve.' % exc)
+        return None
+
+    return _Probe(_dns, resolvers, module.params['port'])
+
+
+class _Probe(object):
+    """probe(queries) for _records.external_step, with one resolver for the run (zone cuts and nameservers asked once)."""
+
+    def __init__(self, dns_utils, resolvers, port):
+        self._dns = dns_utils
+        self._resolvers = resolvers
+        self._port = port
+        self._resolver = None
+
+    def __call__(self, queries):
+        if self._resolver is None:
+            self._resolver = self._dns.Resolver(self._resolvers, port=self._port, query_timeout=5.0, query_retries=1)
+        return self._dns.probe_records(self._resolver, queries)
+
+    def close(self):
+        if self._resolver is not None:
+            self._resolver.close()
 
 
 def main():
@@ -309,23 +506,28 @@ def main():
         record=dict(type='str'),
         zone=dict(type='str'),
         rr=dict(type='str'),
-        type=dict(type='str', required=True, choices=list(RECORD_TYPES)),
+        type=dict(type='str', choices=list(RECORD_TYPES)),
         value=dict(type='list', elements='str'),
         ttl=dict(type='int', default=600),
         line=dict(type='str', default='default'),
         priority=dict(type='int'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         on_existing=dict(type='str', default='replace', choices=list(ON_EXISTING)),
+        # List mode: the steps of the custom-domain flow over many domains (and the DNS view of external domains).
+        resolvers=dict(type='list', elements='str'),
+        port=dict(type='int', default=53),
     )
+    argument_spec.update(list_argument_spec(steps=STEPS, default_step='records'))
     module = AnsibleModule(
         argument_spec=argument_spec,
-        mutually_exclusive=[('record', 'rr')],
-        required_one_of=[('record', 'rr')],
-        required_by=dict(rr='zone'),
-        required_if=[('state', 'present', ['value'])],
+        mutually_exclusive=[('record', 'rr')] + [(option, 'domains') for option in ('record', 'zone', 'rr', 'type', 'value', 'priority')],
+        required_one_of=[('record', 'rr', 'domains')],
+        required_by=dict(rr=['zone', 'type'], record='type'),
         supports_check_mode=True,
     )
     params = AlicloudParams.from_module(module)
+    if module.params['domains'] is not None:
+        run_list_mode(module, params)
     result = dict(changed=False, type=module.params['type'], line=module.params['line'])
     try:
         spec = build_spec(module.params)

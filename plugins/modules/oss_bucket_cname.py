@@ -23,25 +23,34 @@ description:
     (see M(alicloud_oss.domains.oss_domain_ownership)).
   - The module does not create the DNS CNAME record; it returns it (RV(cname_record)), to be published with
     M(alicloud_oss.domains.alidns_record) or at another DNS provider, B(after) the binding exists.
+  - B(List mode) (O(domains)) is the first step of the custom-domain flow (O(step=bind)) and its fifth (O(step=rebind)).
+    Step V(bind) checks every domain before the first write - its settings, its bucket and region, and for a zone in this
+    account's Alibaba Cloud DNS the zone, the TTL against the zone edition's minimum, the resolution line, and the
+    records in the way of its CNAME record (a CNAME that points elsewhere, a CDN for example, gives way only with
+    O(domains[].replace_records)) - then binds (or unbinds) every domain, concurrently. One ListCname per bucket, one
+    zone list and one listing per zone answer for all the domains. Each domain's outcome is in RV(progress), the input
+    of the next step.
+  - Step V(rebind) binds again the domains whose ownership record was published (phase C(ownership_pending)).
 extends_documentation_fragment:
   - alicloud_oss.domains.alicloud
   - alicloud_oss.domains.attributes
+  - alicloud_oss.domains._domain_items
 options:
   bucket:
     description:
       - The name of the bucket. It must be in O(alicloud_region).
+      - Required with O(domain); in list mode, set O(domains[].bucket) or O(defaults.bucket) instead.
     type: str
-    required: true
   domain:
     description:
       - The custom domain, for example V(www.example.com).
+      - Required unless O(domains) is given (list mode).
       - An internationalised domain is bound under its IDNA 2008 name (UTS 46 mapping, non-transitional, as browsers
         resolve it) - V(faß.example.com) is bound as V(xn--fa-hia.example.com), never as V(fass.example.com), which is
         another domain. This needs the Python package C(idna); a name IDNA 2008 refuses fails before any API call.
       - Wildcard domains, IP addresses and domains under Alibaba Cloud's reserved suffixes (such as C(aliyuncs.com)) are
         refused before any API call, as OSS refuses them.
     type: str
-    required: true
   state:
     description:
       - V(present) binds the domain to the bucket; V(absent) unbinds it (its certificate goes with it).
@@ -90,6 +99,34 @@ options:
         this task read (no C(PreviousCertId) check).
     type: bool
     default: false
+  step:
+    description:
+      - List mode. Which step of the custom-domain flow to run.
+      - V(bind) - check every domain of O(domains), then bind or unbind it; a new O(progress) starts.
+      - V(rebind) - bind the domains of O(progress) whose ownership record was published (phase C(ownership_pending)),
+        asking again (O(bind_retries), O(bind_delay)) while OSS does not see the record yet.
+    type: str
+    choices: [bind, rebind]
+    default: bind
+  exclusive:
+    description:
+      - List mode, step V(bind). The list is the whole truth for the buckets it names - a domain bound to one of these
+        buckets and not in O(domains) is unbound, and its CNAME record is removed by the records step (only when it points
+        at the bucket).
+      - A domain named by an item that cannot be used is never unbound.
+    type: bool
+    default: false
+  bind_retries:
+    description:
+      - List mode, step V(rebind). How many times PutCname is tried again while OSS still asks for proof of ownership (its
+        resolvers may see the C(_dnsauth) TXT record a little after the authoritative nameservers do).
+    type: int
+    default: 6
+  bind_delay:
+    description:
+      - List mode, step V(rebind). Seconds between those tries.
+    type: float
+    default: 10
 notes:
   - Binding needs proof of ownership unless the domain's zone is in the same account's Alibaba Cloud DNS and no other bucket
     holds it. The role C(alicloud_oss.domains.custom_domain) runs the whole flow (bind, token, TXT record, wait, bind again).
@@ -156,29 +193,57 @@ EXAMPLES = r'''
     bucket: demo-assets
     domain: www.example.com
     state: absent
+
+- name: List mode - check, then bind many domains at once (the first step of the custom-domain flow)
+  alicloud_oss.domains.oss_bucket_cname:
+    domains:
+      - name: www.example.com
+      - name: img.example.com
+        ttl: 300
+      - name: old.example.com
+        bucket: demo-media
+        replace_records: true
+    defaults:
+      bucket: demo-assets
+      region: cn-hangzhou
+    keep_going: true
+  register: bind
+
+- name: The domains that failed, and why
+  ansible.builtin.debug:
+    msg: "{{ bind.failed_domains | map('extract', bind.progress) | map(attribute='msg') }}"
+
+- name: Make the list the whole truth for demo-assets (unbind every other domain of the bucket)
+  alicloud_oss.domains.oss_bucket_cname:
+    domains: "{{ my_domains }}"
+    defaults:
+      bucket: demo-assets
+    exclusive: true
+  check_mode: true
+  diff: true
 '''
 
 RETURN = r'''
 bucket:
   description: The bucket.
-  returned: always
+  returned: in single-domain mode
   type: str
   sample: demo-assets
 domain:
   description: The custom domain, normalised (lower case, no trailing dot, punycode by IDNA 2008, UTS 46 non-transitional).
-  returned: always
+  returned: in single-domain mode
   type: str
   sample: xn--fa-hia.example.com
 domain_unicode:
   description: RV(domain) in Unicode, as people write it.
-  returned: always
+  returned: in single-domain mode
   type: str
   sample: faß.example.com
 binding:
   description:
     - The binding after the task (as read back from OSS; predicted in check mode), or V(null) when the domain is not bound
       to the bucket.
-  returned: success
+  returned: success in single-domain mode
   type: dict
   contains:
     domain:
@@ -252,12 +317,12 @@ certificate:
       elements: str
 target:
   description: The host name the custom domain's CNAME record must point at.
-  returned: always
+  returned: in single-domain mode
   type: str
   sample: demo-assets.oss-cn-hangzhou.aliyuncs.com
 cname_record:
   description: The DNS record that sends the custom domain to the bucket. Publish it after the binding exists.
-  returned: always
+  returned: in single-domain mode
   type: dict
   contains:
     name:
@@ -318,19 +383,80 @@ holder_bucket:
   returned: when RV(error_code) is V(CnameAlreadyExists) and the bucket was found
   type: str
   sample: demo-media
+progress:
+  description:
+    - List mode. Where each domain stands in the custom-domain flow, keyed by the domain's ASCII (punycode) name; the
+      O(progress) of the next step. It never holds a secret (no private key, no credential).
+    - Each entry has C(index), C(name), C(name_unicode), C(bucket), C(region), C(state), C(dns) (V(alidns) or V(external)),
+      C(zone), C(zone_unicode), C(target) (the host the CNAME record points at), C(phase), C(failed), C(msg),
+      C(error_code), C(changed), C(steps) (each C({step, changed, msg})), C(binding), C(ownership_record), C(records) (the
+      CNAME record in the form M(alicloud_oss.domains.alidns_record) takes), C(records_to_add), C(records_to_remove),
+      C(conflicts) (the records in the way), C(replaced), C(notes) and C(waits).
+    - C(phase) is one of V(invalid), V(failed), V(bound), V(needs_ownership), V(ownership_pending), V(records_published)
+      (bound, and its CNAME record already in place), V(resolved), V(waiting), V(unbound), V(removed).
+  returned: in list mode
+  type: dict
+  sample:
+    www.example.com:
+      index: 0
+      name: www.example.com
+      name_unicode: www.example.com
+      bucket: demo-assets
+      region: cn-hangzhou
+      state: present
+      dns: alidns
+      zone: example.com
+      zone_unicode: example.com
+      target: demo-assets.oss-cn-hangzhou.aliyuncs.com
+      phase: bound
+      failed: false
+      msg: bound to bucket demo-assets
+      error_code: null
+      changed: true
+      steps: [{step: bind, changed: true, msg: bound to bucket demo-assets}]
+      binding: {domain: www.example.com, domain_unicode: www.example.com, status: Enabled, last_modified: null, certificate: null}
+      ownership_record: null
+      records: [{record: www.example.com, type: CNAME, value: [demo-assets.oss-cn-hangzhou.aliyuncs.com], ttl: 600, line: default}]
+      records_to_add: []
+      records_to_remove: []
+      conflicts: []
+      replaced: []
+      notes: []
+      waits: []
+pending:
+  description: List mode. How many domains wait for each following step of the flow.
+  returned: in list mode
+  type: dict
+  sample: {ownership: 1, publish_ownership: 0, wait_ownership: 0, rebind: 0, records: 19, wait: 0, cleanup: 0}
+failed_domains:
+  description: List mode. The domains that failed (their reason is C(msg) of their RV(progress) entry), in input order.
+  returned: in list mode
+  type: list
+  elements: str
+  sample: [old.example.com]
+results:
+  description:
+    - List mode. One entry per domain of this step, in input order (then the domains exclusive mode unbinds), with the keys
+      of the single-domain result (C(domain), C(domain_unicode), C(bucket), C(target), C(cname_record), C(binding),
+      C(certificate), C(holder_bucket)) and C(name), C(region), C(state), C(dns), C(zone), C(phase), C(changed),
+      C(failed), C(msg), C(error_code), C(conflicts), C(notes).
+  returned: in list mode
+  type: list
+  elements: dict
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import alicloud_argument_spec
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._cname import run_bucket_cname
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._cname import DEFAULT_BIND_DELAY, DEFAULT_BIND_RETRIES, run_bucket_cname
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._flow import list_argument_spec
 
 
 def main():
     argument_spec = alicloud_argument_spec()
     argument_spec.update(
-        bucket=dict(type='str', required=True),
-        domain=dict(type='str', required=True),
+        bucket=dict(type='str'),
+        domain=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         target=dict(type='str', default='public', choices=['public', 'accelerate']),
         certificate=dict(
@@ -346,10 +472,16 @@ def main():
         ),
         delete_certificate=dict(type='bool', default=False),
         force=dict(type='bool', default=False),
+        exclusive=dict(type='bool', default=False),
+        bind_retries=dict(type='int', default=DEFAULT_BIND_RETRIES),
+        bind_delay=dict(type='float', default=DEFAULT_BIND_DELAY),
     )
+    argument_spec.update(list_argument_spec(steps=('bind', 'rebind'), default_step='bind'))
     # certificate and delete_certificate=true exclude each other; that is checked in _cname, because Ansible's
     # mutually_exclusive would also refuse an explicit delete_certificate=false next to a certificate.
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    # bucket and domain (single mode) or domains (list mode): checked in _cname, which names what is missing.
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           mutually_exclusive=[['domain', 'domains'], ['bucket', 'domains']])
     run_bucket_cname(module)
 
 

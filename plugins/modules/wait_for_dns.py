@@ -21,17 +21,36 @@ description:
   - Records are checked in parallel in rounds; the pause between rounds starts at O(poll_interval) and grows by a
     quarter each round up to O(max_poll_interval). A record that is done is not asked again.
   - This module only reads DNS. It never reports a change and does not use Alibaba Cloud credentials.
+  - "B(Progress while waiting): the action plugin of this module runs the wait as several module runs (slices) of at most 30
+    seconds, and prints between them how many records (list mode: domains) are done, how many wait and for what (the
+    record name and type, and the provider: the Alibaba Cloud DNS zone or the external DNS provider). O(timeout) is a
+    deadline for the whole task, not per slice. When everything resolves in the first slice, the module runs once."
+  - "B(List mode) (O(domains)): a step of the custom-domain flow, driven by the O(progress) of the previous step (see
+    M(alicloud_oss.domains.oss_bucket_cname)). O(step=ownership) waits for the ownership TXT record of the domains that
+    published it; O(step=records) waits for the CNAME record of each domain whose records were published (and that its
+    target, the bucket endpoint, resolves), and for the CNAME record of an unbound domain to be gone."
+  - In list mode each domain waits until its own C(wait_timeout), counted from its first check (across slices); a domain
+    with C(wait=false) is checked once, so that a run reaches V(resolved) when the records already resolve. A domain
+    ends V(resolved), V(waiting) (external DNS, or C(wait=false), or a line that cannot be seen from here; not a
+    failure) or V(failed) with its own diagnosis - the bucket endpoint not resolving is named as such (wrong region or
+    bucket?), not as a CNAME that was not served. Domains whose DNS is in Alibaba Cloud DNS fail when their records are
+    not served by the end of their wait.
+  - "A record on an Alibaba Cloud DNS line other than V(default) is answered only to resolvers of that network, which
+    Alibaba Cloud DNS recognises by their address or by the EDNS Client Subnet option they send. In list mode the
+    nameservers are asked with a client subnet of that line (O(line_subnets)); a nameserver that ignores the option, or
+    that answers every network alike without the record (as the local emulator does), cannot show the line from here: the
+    domain is then left V(waiting) with a note that says so, instead of waiting in vain."
 extends_documentation_fragment:
   - alicloud_oss.domains.attributes.dns_query
+  - alicloud_oss.domains._domain_items
 author:
   - alicloud_oss.domains contributors (@alicloud-oss)
 options:
   records:
     description:
-      - The records to wait for.
+      - The records to wait for. Exactly one of O(records) and O(domains) is required.
     type: list
     elements: dict
-    required: true
     suboptions:
       name:
         description:
@@ -84,8 +103,11 @@ options:
         default: false
   timeout:
     description:
-      - How long to wait in total, in seconds. V(0) checks once.
+      - How long to wait in total, in seconds. V(0) checks once. It is a deadline for the whole task, however many slices
+        the action plugin runs.
       - When the time is up the task fails and reports, per record, what was expected and what each nameserver said.
+      - In list mode each domain also waits no longer than its C(wait_timeout); domains still waiting when O(timeout) is
+        up end as when their own time is up.
     type: float
     default: 600
   query_timeout:
@@ -124,8 +146,46 @@ options:
   progress_file:
     description:
       - A file to which one line is appended after every round (time, round, elapsed seconds, records done, queries,
-        and the first record still waited for). Modules cannot print while they run; follow this file instead.
+        and the first record still waited for), for the single-item mode (O(records)).
     type: path
+  step:
+    description:
+      - List mode. What to wait for (see the description).
+    type: str
+    choices: [ownership, records]
+    default: records
+  time_left:
+    description:
+      - List mode. The seconds left of the whole task, set by the action plugin of this module for each slice, so that the
+        slice that ends the task ends every wait. Not needed otherwise.
+    type: float
+  line_subnets:
+    description:
+      - List mode. The client subnet (EDNS Client Subnet, for example V(203.0.113.0/24)) to ask the nameservers with for the
+        records of each Alibaba Cloud DNS line, by line code; they add to or replace the built-in ones.
+      - Built in are networks of well-known public resolvers - V(telecom) V(202.96.128.0/24), V(unicom) V(202.106.0.0/24),
+        V(mobile) V(211.136.192.0/24), V(edu) V(202.112.0.0/24), V(oversea) V(8.8.8.0/24). A record on any other line is not
+        waited for unless its line is given here.
+    type: dict
+  records_file:
+    description:
+      - List mode. Before it waits, the action plugin writes the records to change at other DNS providers, for all domains of
+        O(progress), to this file on the controller as one zone-file fragment (as M(alicloud_oss.domains.custom_domain_report)
+        does), so that they can be added while the task waits. Not in check mode.
+    type: path
+  records_csv:
+    description:
+      - List mode. The same records as CSV (C(action), C(domain), C(name), C(type), C(ttl), C(value)), written before the wait.
+    type: path
+  api_read_rate:
+    description:
+      - Accepted so that the flow can give every step the same options; this module makes no Alibaba Cloud API call and
+        ignores it.
+    type: float
+  api_write_rate:
+    description:
+      - Accepted so that the flow can give every step the same options; ignored.
+    type: float
 requirements:
   - dnspython
   - idna (only for internationalised names)
@@ -156,6 +216,16 @@ EXAMPLES = r"""
         mode: subset
     progress_file: /tmp/wait_for_dns.log
 
+- name: Wait until the domains of the flow resolve to their buckets (list mode), showing progress every 30 s
+  alicloud_oss.domains.wait_for_dns:
+    domains: "{{ my_domains }}"
+    defaults:
+      wait_timeout: 900
+    progress: "{{ records.progress }}"
+    step: records
+    records_file: "{{ playbook_dir }}/external-records.zone"
+  register: resolved
+
 - name: Walk the delegation from a test server on another port
   alicloud_oss.domains.wait_for_dns:
     records:
@@ -168,6 +238,81 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+progress:
+  description:
+    - List mode. The progress of the flow, updated (see RV(alicloud_oss.domains.oss_bucket_cname#module:progress)). A domain
+      gets an entry in C(waits) (C(what), C(step), C(done), C(elapsed), C(checks), C(started), C(provider)) and, once its
+      wait ended, in C(steps) (C(wait_ownership) or C(wait)); its C(phase) becomes V(resolved), V(waiting) or V(failed).
+  returned: list mode
+  type: dict
+pending:
+  description: List mode. How many domains wait for each later step of the flow.
+  returned: list mode
+  type: dict
+failed_domains:
+  description: List mode. The domains that failed, in this step or before.
+  returned: list mode
+  type: list
+  elements: str
+results:
+  description: List mode. The wait of each domain whose turn it was, in input order.
+  returned: list mode
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The domain.
+      type: str
+    status:
+      description: V(resolved), V(pending) (still waiting; the next slice goes on), V(waiting) (not resolved, left for a later
+        run) or V(failed).
+      type: str
+    phase:
+      description: The phase of the domain after the wait.
+      type: str
+    what:
+      description: What the domain waited for.
+      type: str
+      sample: the CNAME record
+    provider:
+      description: Where the records are published - C(Alibaba Cloud DNS zone <zone>) or C(the external DNS provider).
+      type: str
+    waiting_for:
+      description: The records not yet as expected (C(name), C(type), C(value), C(line)).
+      type: list
+      elements: dict
+    checks:
+      description: How often the records of the domain were checked (all slices).
+      type: int
+    elapsed:
+      description: Seconds since the domain's wait started (all slices).
+      type: float
+    msg:
+      description: The outcome, or the diagnosis of a domain that does not resolve.
+      type: str
+    records:
+      description: The check of each record, as RV(records) in the single-item mode.
+      type: list
+      elements: dict
+remaining:
+  description: List mode. How long the domains still pending may wait (0 when none is); the action plugin runs another slice
+    while it is not 0.
+  returned: list mode
+  type: float
+slices:
+  description: How many module runs (slices of at most 30 seconds) the wait took.
+  returned: always, except for invalid options
+  type: int
+  sample: 1
+timed_out:
+  description: The single-item mode ran out of time.
+  returned: when the time is up
+  type: bool
+waiting:
+  description: The single-item mode, out of time - one line per record still not as expected (what each nameserver said).
+  returned: when the time is up
+  type: list
+  elements: str
 records:
   description:
     - One entry per entry of O(records), in the same order. Also returned when the task fails on timeout.
@@ -260,11 +405,12 @@ rounds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._dns import argument_spec, run_module
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._dns import MUTUALLY_EXCLUSIVE, REQUIRED_ONE_OF, argument_spec, run_module
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec(), mutually_exclusive=MUTUALLY_EXCLUSIVE, required_one_of=REQUIRED_ONE_OF,
+                           supports_check_mode=True)
     run_module(module)
 
 

@@ -191,3 +191,63 @@ def test_missing_dnspython(fake, monkeypatch):
     monkeypatch.setattr(_dns, 'DNSPYTHON_IMPORT_ERROR', 'Traceback: no module named dns')
     failed, result = run_module(wait_for_dns.main, args())
     assert failed and 'dnspython' in result['msg'] and result['exception'] == 'Traceback: no module named dns'
+
+
+# -- list mode ------------------------------------------------------------------------------------------------------------
+
+TARGET = 'bucket.oss-cn-hangzhou.aliyuncs.com'
+
+
+def list_entry(name, index, dns='alidns', phase='records_published'):
+    return dict(index=index, name=name, name_unicode=name, dns=dns, zone='example.org' if dns == 'alidns' else None, phase=phase,
+                state='present', failed=False, target=TARGET, steps=[], notes=[], waits=[], records_to_add=[],
+                records=[dict(record=name, type='CNAME', value=[TARGET], ttl=600, line='default')])
+
+
+@pytest.fixture
+def wall(fake, monkeypatch):
+    monkeypatch.setattr(_dns.time, 'time', lambda: 1700000000.0 + fake.now)
+    ScriptedResolver.check_round_each = ScriptedResolver.check_round
+    return fake
+
+
+def list_args(progress, **kwargs):
+    base = dict(domains=[dict(name=name) for name in sorted(progress)], progress=progress, step='records',
+                resolvers=['127.0.0.1:5399'], port=5399)
+    base.update(kwargs)
+    return base
+
+
+def test_list_mode_per_domain_results_and_progress(wall):
+    ScriptedResolver.ready_after = {('a.example.org', 'CNAME'): 0, ('b.example.org', 'CNAME'): 2}
+    progress = {'a.example.org': list_entry('a.example.org', 0), 'b.example.org': list_entry('b.example.org', 1),
+                'c.example.org': list_entry('c.example.org', 2, phase='bound')}
+    failed, result = run_module(wait_for_dns.main, list_args(progress))
+    assert not failed, result
+    assert [r['status'] for r in result['results']] == ['resolved', 'resolved']
+    assert result['progress']['b.example.org']['phase'] == 'resolved' and result['progress']['c.example.org']['phase'] == 'bound'
+    assert result['remaining'] == 0 and result['changed'] is False
+    assert result['pending']['records'] == 1 and result['pending']['wait'] == 0
+    assert result['progress']['a.example.org']['waits'][0]['provider'] == 'Alibaba Cloud DNS zone example.org'
+
+
+def test_list_mode_fails_naming_the_domain_once_nothing_waits_any_more(wall):
+    progress = {'a.example.org': list_entry('a.example.org', 0), 'b.example.org': list_entry('b.example.org', 1, dns='external')}
+    failed, result = run_module(wait_for_dns.main, list_args(progress, defaults=dict(wait_timeout=5)))
+    assert failed and result['failed_domains'] == ['a.example.org']
+    assert result['msg'].startswith('1 of 2 domains failed: a.example.org (the CNAME record is not served by every authoritative')
+    assert result['progress']['b.example.org']['phase'] == 'waiting'
+
+
+def test_list_mode_slice_leaves_waits_open_without_failing(wall):
+    progress = {'a.example.org': list_entry('a.example.org', 0)}
+    failed, result = run_module(wait_for_dns.main, list_args(progress, timeout=3, time_left=100, defaults=dict(wait_timeout=60)))
+    assert not failed and result['remaining'] == pytest.approx(57, abs=0.5)
+    assert [r['status'] for r in result['results']] == ['pending']
+    assert result['progress']['a.example.org']['phase'] == 'records_published'
+    assert result['progress']['a.example.org']['waits'][0]['done'] is False
+
+
+def test_list_mode_bad_subnet_names_the_option(wall):
+    failed, result = run_module(wait_for_dns.main, list_args({}, line_subnets={'telecom': 'nope'}))
+    assert failed and result['msg'].startswith("line_subnets.telecom: 'nope' is not a client subnet")

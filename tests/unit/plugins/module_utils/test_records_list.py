@@ -1,0 +1,295 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alicloud_oss.domains contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""_records list mode: plans of many domains from one zone listing, and the writes of a zone one after the other."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _records
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudServiceError
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
+    PlanError, Record, StepItem, ZonePacer, plan_cname, plan_cname_removal, plan_txt, plan_txt_removal, run_zone,
+)
+
+TARGET = 'demo-assets.oss-cn-hangzhou.aliyuncs.com'
+
+
+class FakeZoneAPI(object):
+    """Zones of records; counts listings and writes; a write can fail for one name."""
+
+    def __init__(self):
+        self.zones = {'example.com': []}
+        self.listings = []
+        self.writes = []
+        self.next_id = 100
+        self.fail_rr = None
+        self.sneak = None  # a record another writer adds right after our first create
+
+    def seed(self, rr, rtype, value, ttl=600, line='default', locked=False, zone='example.com'):
+        self.next_id += 1
+        record = Record(rr, rtype, _records.canonical_value(rtype, value), ttl=ttl, line=line, record_id=str(self.next_id), locked=locked)
+        self.zones.setdefault(zone, []).append(record)
+        return record
+
+    def list_zone_records(self, zone, rtype=None):
+        self.listings.append(zone)
+        return [record.copy() for record in self.zones[zone]]
+
+    def _write(self, kind, record):
+        self.writes.append((kind, record.rr, record.type, record.value))
+        if self.fail_rr == record.rr:
+            raise AlicloudServiceError('ServiceUnavailable', 'busy', http_status=503)
+
+    def add_record(self, zone, record):
+        self._write('add', record)
+        self.next_id += 1
+        record_id = str(self.next_id)
+        self.zones[zone].append(record.copy(record_id=record_id))
+        if self.sneak is not None:
+            sneak, self.sneak = self.sneak, None
+            self.seed(*sneak)
+        return record_id
+
+    def update_record(self, zone, record):
+        self._write('update', record)
+        self.zones[zone] = [record.copy() if have.record_id == record.record_id else have for have in self.zones[zone]]
+
+    def delete_record(self, zone, record):
+        self._write('delete', record)
+        self.zones[zone] = [have for have in self.zones[zone] if have.record_id != record.record_id]
+
+
+def item(name, phase='bound', **settings):
+    entry = dict(name=name, zone='example.com', dns='alidns', phase=phase, target=TARGET, state='present' if phase != 'unbound' else 'absent')
+    entry.update(settings.pop('entry', {}))
+    base = dict(ttl=600, line='default', replace_records=False, keep_ownership_record=False)
+    base.update(settings)
+    return StepItem(entry, base)
+
+
+def listing_of(api):
+    return [record.copy() for record in api.zones['example.com']]
+
+
+# -- pure plans -------------------------------------------------------------------------------------------------------
+
+def test_plan_cname_creates_then_nothing_to_do():
+    api = FakeZoneAPI()
+    plan = plan_cname('example.com', 'www', TARGET, listing_of(api))
+    assert [step[0] for step in plan.steps] == ['create'] and plan.steps[0][1].value == TARGET
+    api.seed('www', 'CNAME', TARGET)
+    assert not plan_cname('example.com', 'www', TARGET + '.', listing_of(api)).changed
+    assert [step[0] for step in plan_cname('example.com', 'www', TARGET, listing_of(api), ttl=60).steps] == ['update']
+
+
+def test_a_cname_to_a_cdn_is_refused_without_replace_records():
+    api = FakeZoneAPI()
+    cdn = api.seed('www', 'CNAME', 'www.cdn.example.net')
+    with pytest.raises(PlanError) as info:
+        plan_cname('example.com', 'www', TARGET, listing_of(api))
+    assert info.value.code == 'DomainRecordConflict'
+    assert 'points elsewhere' in info.value.message and 'www.cdn.example.net' in info.value.message
+    assert [record.record_id for record in info.value.records] == [cdn.record_id]
+
+
+def test_replace_records_updates_the_cdn_cname_in_place_and_says_so():
+    api = FakeZoneAPI()
+    cdn = api.seed('www', 'CNAME', 'www.cdn.example.net')
+    plan = plan_cname('example.com', 'www', TARGET, listing_of(api), replace_records=True)
+    assert [step[0] for step in plan.steps] == ['update']
+    assert plan.steps[0][2].record_id == cdn.record_id and plan.steps[0][2].value == TARGET
+    assert [record.value for record in plan.replaced] == ['www.cdn.example.net']
+    view = _records.plan_view(plan)
+    assert [r['value'] for r in view['before']] == ['www.cdn.example.net'] and [r['value'] for r in view['after']] == [TARGET]
+
+
+def test_replace_records_removes_records_in_the_way_before_the_cname_and_diff_shows_both():
+    api = FakeZoneAPI()
+    api.seed('www', 'A', '192.0.2.1')
+    api.seed('www', 'AAAA', '2001:db8::1')
+    api.seed('www', 'A', '192.0.2.9', line='telecom')  # another line: not in the way
+    with pytest.raises(PlanError) as info:
+        plan_cname('example.com', 'www', TARGET, listing_of(api))
+    assert 'A 192.0.2.1' in info.value.message and 'replace_records' in info.value.message
+    plan = plan_cname('example.com', 'www', TARGET, listing_of(api), replace_records=True)
+    assert [(step[0], step[1].type) for step in plan.steps] == [('delete', 'A'), ('delete', 'AAAA'), ('create', 'CNAME')]
+    view = _records.plan_view(plan)
+    assert sorted(r['type'] for r in view['before']) == ['A', 'AAAA']
+    assert [(r['type'], r['value']) for r in view['after']] == [('CNAME', TARGET)]
+
+
+def test_apex_keeps_mx_and_txt_next_to_the_cname():
+    api = FakeZoneAPI()
+    api.seed('@', 'MX', 'mx.example.net')
+    api.seed('@', 'TXT', 'v=spf1 -all')
+    plan = plan_cname('example.com', '@', TARGET, listing_of(api))
+    assert [step[0] for step in plan.steps] == ['create']
+
+
+def test_duplicate_cnames_are_reduced_to_one():
+    api = FakeZoneAPI()
+    first = api.seed('www', 'CNAME', TARGET)
+    api.seed('www', 'CNAME', TARGET)
+    plan = plan_cname('example.com', 'www', TARGET, listing_of(api))
+    assert [step[0] for step in plan.steps] == ['delete'] and plan.steps[0][1].record_id != first.record_id
+
+
+def test_locked_record_in_the_way_is_refused():
+    api = FakeZoneAPI()
+    api.seed('www', 'A', '192.0.2.1', locked=True)
+    with pytest.raises(PlanError) as info:
+        plan_cname('example.com', 'www', TARGET, listing_of(api), replace_records=True)
+    assert info.value.code == 'DomainRecordLocked'
+
+
+def test_ownership_txt_replaces_an_old_token():
+    api = FakeZoneAPI()
+    old = api.seed('_dnsauth.www', 'TXT', 'old-token')
+    plan = plan_txt('example.com', '_dnsauth.www', ['new-token'], listing_of(api))
+    assert [step[0] for step in plan.steps] == ['update'] and plan.steps[0][2].record_id == old.record_id
+
+
+def test_removal_touches_only_the_cname_to_the_bucket():
+    api = FakeZoneAPI()
+    ours = api.seed('www', 'CNAME', TARGET)
+    api.seed('www', 'CNAME', 'elsewhere.example.net', line='telecom')
+    plan = plan_cname_removal('example.com', 'www', TARGET, listing_of(api))
+    assert [(step[0], step[1].record_id) for step in plan.steps] == [('delete', ours.record_id)]
+    assert [record.value for record in plan.kept] == ['elsewhere.example.net']
+    api.seed('_dnsauth.www', 'TXT', 'tok')
+    assert [step[1].type for step in plan_txt_removal('example.com', '_dnsauth.www', listing_of(api)).steps] == ['TXT']
+
+
+# -- a zone: one listing for every domain, writes one after the other ------------------------------------------------
+
+def test_one_listing_for_twenty_domains_and_the_same_prediction_in_check_mode():
+    api = FakeZoneAPI()
+    api.seed('d03', 'CNAME', TARGET)
+    items = [item('d%02d.example.com' % i) for i in range(20)]
+    run_zone(api, 'example.com', items, 'records', check_mode=True)
+    assert api.listings == ['example.com'] and api.writes == []
+    predicted = [[(step[0], step[1].rr) for step in it.plan.steps] for it in items]
+    assert predicted[3] == [] and predicted[0] == [('create', 'd00')]
+    items = [item('d%02d.example.com' % i) for i in range(20)]
+    run_zone(api, 'example.com', items, 'records')
+    assert [[(step[0], step[1].rr) for step in it.plan.steps] for it in items] == predicted
+    assert len(api.writes) == 19
+    assert api.listings == ['example.com', 'example.com', 'example.com']  # check-mode run, real run, read back after creates
+    again = [item('d%02d.example.com' % i) for i in range(20)]
+    api.listings = []
+    run_zone(api, 'example.com', again, 'records')
+    assert api.listings == ['example.com'] and len(api.writes) == 19 and not any(it.plan.changed for it in again)
+
+
+def test_one_domain_failing_does_not_stop_the_others():
+    api = FakeZoneAPI()
+    api.seed('b', 'A', '192.0.2.1')
+    api.fail_rr = 'c'
+    items = [item('a.example.com'), item('b.example.com'), item('c.example.com'), item('d.example.com')]
+    run_zone(api, 'example.com', items, 'records')
+    assert items[0].error is None and items[3].error is None
+    assert isinstance(items[1].error, PlanError) and items[1].error.code == 'DomainRecordConflict'
+    assert isinstance(items[2].error, AlicloudServiceError)
+    assert [write[1] for write in api.writes] == ['a', 'c', 'd']
+
+
+def test_a_second_cname_that_appears_meanwhile_is_not_left_next_to_ours():
+    api = FakeZoneAPI()
+    api.sneak = ('a', 'CNAME', 'other.example.net')
+    items = [item('a.example.com')]
+    run_zone(api, 'example.com', items, 'records')
+    assert isinstance(items[0].error, PlanError) and 'another CNAME appeared' in items[0].error.message
+    assert [(r.rr, r.value) for r in api.zones['example.com']] == [('a', 'other.example.net')]
+
+
+def test_unbound_domain_loses_its_cname_and_txt_only():
+    api = FakeZoneAPI()
+    api.seed('a', 'CNAME', TARGET)
+    api.seed('_dnsauth.a', 'TXT', 'tok')
+    api.seed('b', 'CNAME', 'cdn.example.net')
+    items = [item('a.example.com', phase='unbound'), item('b.example.com', phase='unbound')]
+    run_zone(api, 'example.com', items, 'records')
+    assert [(w[0], w[1], w[2]) for w in api.writes] == [('delete', 'a', 'CNAME'), ('delete', '_dnsauth.a', 'TXT')]
+    assert [r.value for r in items[1].plan.kept] == ['cdn.example.net']
+
+
+def test_cleanup_and_ownership_steps():
+    api = FakeZoneAPI()
+    items = [item('a.example.com', phase='ownership_pending',
+                  entry=dict(ownership_record={'record': '_dnsauth.a.example.com', 'type': 'TXT', 'value': ['tok-1'], 'ttl': 600}))]
+    run_zone(api, 'example.com', items, 'ownership')
+    assert [(w[0], w[1], w[3]) for w in api.writes] == [('add', '_dnsauth.a', 'tok-1')]
+    items = [item('a.example.com', phase='resolved')]
+    run_zone(api, 'example.com', items, 'cleanup')
+    assert api.writes[-1][:3] == ('delete', '_dnsauth.a', 'TXT')
+
+
+def test_zone_pacer_learns_the_gap_from_refusals():
+    now = [0.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = ZonePacer(lambda: now[0], sleep)
+    pacer.before_write()
+    pacer.after_write(0)
+    assert slept == [] and pacer.gap == 0
+    pacer.after_write(1)
+    assert pacer.gap == _records.ZONE_GAP_STEP
+    pacer.after_write(1)
+    assert pacer.gap == pytest.approx(_records.ZONE_GAP_STEP * 1.5)
+    pacer.before_write()
+    assert slept == [pytest.approx(pacer.gap)]
+    for dummy in range(100):
+        pacer.after_write(1)
+    assert pacer.gap == _records.ZONE_GAP_MAX
+
+
+def test_zone_pacer_settles_so_that_few_writes_are_refused():
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    pacer = ZonePacer(lambda: now[0], sleep)
+    accepted_at = None
+    refusals = 0
+    for dummy in range(200):
+        pacer.before_write()
+        refused = 0
+        now[0] += 0.03  # the call
+        if accepted_at is not None and now[0] - accepted_at < 0.2:  # the zone's previous write is still being applied
+            refused = 1
+            now[0] += 0.3 + 0.03  # the policy's retry, accepted
+        accepted_at = now[0]
+        refusals += refused
+        pacer.after_write(refused)
+    assert refusals <= 5  # at most 1.025 attempts per write
+    assert now[0] < 200 * 0.25  # and not much slower than the zone allows (0.2 s a write)
+
+
+def test_policy_recorder_counts_the_too_early_refusals_of_this_thread():
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import RetryPolicy
+
+    def factory(**kwargs):
+        return RetryPolicy(max_attempts=3, sleep=lambda seconds: None)
+
+    recorder = _records.PolicyRecorder(factory)
+    policy = recorder()
+    calls = []
+
+    def write():
+        calls.append(1)
+        if len(calls) == 1:
+            raise AlicloudServiceError('LastOperationNotFinished', 'too early', http_status=400)
+        return 'ok'
+
+    assert policy.run(write) == 'ok'
+    assert recorder.take() == 1 and recorder.take() == 0
