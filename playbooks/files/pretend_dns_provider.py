@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Play the person who manages an external DNS zone, for the demo and the tests (emulator only).
 
-It watches the records files that the custom_domain role writes (custom_domain_records_file), and like a person
+It watches the records files that the custom_domain role writes (custom_domain_records_csv), and like a person
 reading them, a few seconds after a record shows up it adds it (or removes it) at the "other provider": the
 emulator's external zones, through its control API (POST/DELETE <emulator>/external/records).
 
@@ -17,6 +17,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -34,6 +35,19 @@ def call(url, method, body):
     request = Request(url, data=json.dumps(body).encode(), method=method, headers={'Content-Type': 'application/json'})
     with urlopen(request, timeout=10) as response:
         return json.loads(response.read().decode() or '{}')
+
+
+def read_wanted(path):
+    """{records_to_add, records_to_remove} from a records file: the CSV of custom_domain_records_csv (columns action,
+    domain, name, type, ttl, value), or a YAML mapping with those two keys."""
+    with open(path, newline='') as handle:
+        if not path.endswith('.csv'):
+            return yaml.safe_load(handle) or {}
+        wanted = {'records_to_add': [], 'records_to_remove': []}
+        for row in csv.DictReader(handle):
+            key = 'records_to_add' if row.get('action') == 'add' else 'records_to_remove'
+            wanted[key].append({'name': row['name'], 'type': row['type'], 'value': row['value'], 'ttl': row.get('ttl')})
+        return wanted
 
 
 def as_published(record):
@@ -62,9 +76,8 @@ def main():
             if not os.path.exists(path):
                 continue
             try:
-                with open(path) as handle:
-                    wanted = yaml.safe_load(handle) or {}
-            except (OSError, yaml.YAMLError):
+                wanted = read_wanted(path)
+            except (OSError, ValueError, csv.Error, yaml.YAMLError):
                 continue    # being written; read it again next time
             todo = [('add', r) for r in wanted.get('records_to_add') or []]
             todo += [('remove', r) for r in wanted.get('records_to_remove') or []]
