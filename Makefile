@@ -117,11 +117,11 @@ build: venv tree  ## ansible-galaxy collection build into .work/dist
 importer: venv tree
 	@bash .ci/gates.sh build galaxy-importer
 
-bench: deps  ## benchmarks against the emulator; writes docs/benchmarks.md (not part of make test)
-	@$(PY) tests/bench/run_bench.py
+bench: deps  ## benchmarks against the emulator; writes docs/benchmarks.md (not part of make test; BENCH_ARGS=... passes options)
+	@$(PY) tests/bench/run_bench.py $(BENCH_ARGS)
 
-soak: deps  ## the full reliability suite (200 domains, faults, kills, restarts, bad inputs, secrecy)
-	@$(PY) tests/bench/soak.py --full
+soak: deps  ## the full reliability suite, per-host and list mode (faults, kills, restarts, bad inputs, secrecy)
+	@$(PY) tests/bench/soak.py --full $(SOAK_ARGS)
 
 soak-short: deps  ## the short reliability suite that make test runs
 	@$(PY) tests/bench/soak.py

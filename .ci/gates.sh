@@ -13,7 +13,7 @@ COLL=$TREE/ansible_collections/alicloud_oss/domains
 DIST=$WORK/dist
 LOGS=$WORK/logs
 IT_STATE=$WORK/emulator-integration
-ALL_GATES=(sanity-2.19 units-2.19 sanity-2.16 units-2.16 emulator-conformance integration soak-short
+ALL_GATES=(sanity-2.19 units-2.19 sanity-2.16 units-2.16 emulator-conformance integration integration-oldest soak-short
            ansible-lint antsibull-docs docs antsibull-changelog build galaxy-importer install-check)
 
 mkdir -p "$LOGS" "$WORK/home"
@@ -54,7 +54,64 @@ ansible_test() {
 }
 
 gate_sanity() { ansible_test "$1" sanity --venv --python 3.11; }
-gate_units() { ansible_test "$1" units --venv --python 3.11; }
+
+# Supported Pythons: 3.10 or later, as far as ansible-core runs a controller on them (ansible-test's
+# CONTROLLER_PYTHON_VERSIONS): 2.19 on 3.11-3.13, 2.16 on 3.10-3.12. Units run on each of them this machine has;
+# integration runs on the oldest (3.10, ansible-core 2.16) and on the newest (3.13, ansible-core 2.19).
+PYTHONS_219=(3.11 3.12 3.13)
+PYTHONS_216=(3.10 3.11 3.12)
+PYTHON_OLDEST=3.10
+PYTHON_NEWEST=3.13
+PYTHONS_DIR=$WORK/pythons
+
+real_python() {
+  # The interpreter of Python X.Y: the newest pyenv build of it, else /usr/bin/pythonX.Y. (pyenv's shims of inactive versions
+  # exit 127, so ansible-test must see real interpreters first on PATH: PYTHONS_DIR holds links to them.)
+  local version=$1 found
+  found=$(printf '%s\n' "${PYENV_ROOT:-$REAL_HOME/.pyenv}/versions/$version".*/bin/"python$version" | sort -V | tail -n 1)
+  [ -x "$found" ] || found=/usr/bin/python$version
+  [ -x "$found" ] || return 1
+  mkdir -p "$PYTHONS_DIR"
+  ln -sf "$found" "$PYTHONS_DIR/python$version"
+  echo "$found"
+}
+
+gate_units() {
+  # Unit tests on every controller Python of the venv's ansible-core that this machine has.
+  local venv=$1 version rc=0 ran=() versions=("${PYTHONS_219[@]}")
+  [ "$venv" = "$VENV216" ] && versions=("${PYTHONS_216[@]}")
+  for version in "${versions[@]}"; do
+    if [ "$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$version" ] \
+        && ! real_python "$version" > /dev/null; then
+      echo "=== Python $version: not on this machine, skipped"
+      continue
+    fi
+    echo "=== units on Python $version"
+    PATH=$venv/bin:$PYTHONS_DIR:$PATH ansible_test "$venv" units --venv --python "$version" || rc=1
+    ran+=("$version")
+  done
+  echo "units ran on Python ${ran[*]:-(none)}"
+  [ ${#ran[@]} -gt 0 ] && return $rc
+}
+
+integration_venv() {
+  # A venv of Python $2 with ansible-core $3 and the runtime requirements, made once: the integration targets run their
+  # modules with the controller's Python. $4 (pinned) pins them as requirements-dev.txt does; without it pip takes the
+  # newest each Python can have (on 3.10 that is the oldest stack a user meets, e.g. dnspython 2.8: 2.9 needs 3.11).
+  local dir=$1 version=$2 core=$3 pins=${4:-} python constraints=()
+  python=$(real_python "$version") || { echo "Python $version is not on this machine"; return 1; }
+  if [ "$pins" = pinned ]; then
+    grep -v '^ansible-core' "$REPO/requirements-dev.txt" > "$dir.constraints.txt"
+    constraints=(-c "$dir.constraints.txt")
+  fi
+  if [ ! -f "$dir/.done" ] || [ "$dir/.done" -ot "$REPO/requirements.txt" ] || [ "$dir/.done" -ot "$REPO/requirements-dev.txt" ]; then
+    rm -rf "$dir" && "$python" -m venv "$dir" || return 1
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "$core" -r "$REPO/requirements.txt" "${constraints[@]}" || return 1
+    touch "$dir/.done"
+  fi
+  "$dir/bin/pip" freeze --disable-pip-version-check | grep -i -E '^(ansible-core|oss2|alibabacloud|dnspython|cryptography)' | tr '\n' ' '
+  echo
+}
 
 gate_emulator_conformance() {
   (cd "$REPO" && "$VENV/bin/python" -m pytest tests/emulator/tests -q -p no:cacheprovider)
@@ -77,6 +134,8 @@ emulator_other_access_key: "$EMULATOR_OTHER_ACCESS_KEY"
 emulator_other_secret_key: "$EMULATOR_OTHER_SECRET_KEY"
 emulator_legacy_access_key: "$EMULATOR_LEGACY_ACCESS_KEY"
 emulator_legacy_secret_key: "$EMULATOR_LEGACY_SECRET_KEY"
+emulator_ram_readonly_access_key: "$EMULATOR_RAM_READONLY_ACCESS_KEY"
+emulator_ram_readonly_secret_key: "$EMULATOR_RAM_READONLY_SECRET_KEY"
 emulator_sts_endpoint: "$EMULATOR_STS_ENDPOINT"
 emulator_ca_file: "$EMULATOR_CA_FILE"
 emulator_role_arn: "$EMULATOR_ROLE_ARN"
@@ -90,7 +149,21 @@ YAML
 }
 
 gate_integration() {
-  local rc=0 url
+  local venv=$WORK/venv-py$PYTHON_NEWEST
+  integration_venv "$venv" "$PYTHON_NEWEST" "$(grep '^ansible-core' "$REPO/requirements-dev.txt")" pinned || return 1
+  integration_on "$venv" "$PYTHON_NEWEST"
+}
+
+gate_integration_oldest() {
+  local venv=$WORK/venv-2.16-py$PYTHON_OLDEST
+  integration_venv "$venv" "$PYTHON_OLDEST" "$(grep '^ansible-core' "$REPO/requirements-dev-2.16.txt")" || return 1
+  integration_on "$venv" "$PYTHON_OLDEST"
+}
+
+integration_on() {
+  # Every target with ansible-test and ansible-playbook of venv $1 on Python $2 (the emulator runs from .venv).
+  local venv=$1 python=$2 rc=0 url
+  echo "=== integration on Python $python, ansible-core $("$venv/bin/python" -c 'from ansible.release import __version__; print(__version__)')"
   "$VENV/bin/python" "$REPO/tests/emulator/emulatorctl.py" start --fresh --state-dir "$IT_STATE" || return 1
   write_integration_config
   # shellcheck disable=SC1091
@@ -98,13 +171,13 @@ gate_integration() {
   # IT_TARGETS (space-separated target names) runs a subset, e.g. IT_TARGETS=role_custom_domain make integration.
   if [ -n "${IT_TARGETS:-}" ]; then
     # shellcheck disable=SC2086
-    (cd "$COLL" && HOME=$REAL_HOME ansible-test integration --local --python 3.11 --color no $IT_TARGETS) || rc=$?
+    (cd "$COLL" && HOME=$REAL_HOME PATH=$venv/bin:$PATH ansible-test integration --local --python "$python" --color no $IT_TARGETS) || rc=$?
   else
     # Everything but the V1 target first; then the emulator's counters must show that no request was V1-signed
     # (OSS refuses V1 from accounts opened since March 2025). The V1 target runs last, on its own.
-    (cd "$COLL" && HOME=$REAL_HOME ansible-test integration --local --python 3.11 --color no --exclude oss_signature_v1) || rc=$?
+    (cd "$COLL" && HOME=$REAL_HOME PATH=$venv/bin:$PATH ansible-test integration --local --python "$python" --color no --exclude oss_signature_v1) || rc=$?
     [ $rc -eq 0 ] && { check_no_v1_requests "$url" || rc=$?; }
-    [ $rc -eq 0 ] && { (cd "$COLL" && HOME=$REAL_HOME ansible-test integration --local --python 3.11 --color no oss_signature_v1) || rc=$?; }
+    [ $rc -eq 0 ] && { (cd "$COLL" && HOME=$REAL_HOME PATH=$venv/bin:$PATH ansible-test integration --local --python "$python" --color no oss_signature_v1) || rc=$?; }
   fi
   "$VENV/bin/python" "$REPO/tests/emulator/emulatorctl.py" stop --state-dir "$IT_STATE"
   return $rc
@@ -172,6 +245,7 @@ labels = [
     ('common_return_values', 'reference_appendices/common_return_values.html', 'common-return-values', 'Return Values'),
     ('ansible_configuration_settings', 'reference_appendices/config.html', 'ansible-configuration-settings',
      'Ansible Configuration Settings'),
+    ('action_plugins', 'plugins/action.html', 'action-plugins', 'Action plugins'),
 ]
 header = b'# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n# The remainder of this file is compressed using zlib.\n'
 body = ''.join('%s std:label -1 %s#%s %s\n' % (name, page, anchor, title) for name, page, anchor, title in labels)
