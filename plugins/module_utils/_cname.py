@@ -583,8 +583,10 @@ DEFAULT_BIND_RETRIES = 6
 DEFAULT_BIND_DELAY = 10.0
 
 
-class ItemFailure(Exception):
-    """An item fails with this message and code (and extra progress keys: holder_bucket, conflicts, ...)."""
+class ItemFailure(ValueError):
+    """An item fails with this message and code (and extra progress keys: holder_bucket, conflicts, ...).
+
+    A ValueError, so that _batch.run_items keeps it as the item's own error (its message is written for the user)."""
 
     def __init__(self, message, code, **extra):
         super(ItemFailure, self).__init__(message)
