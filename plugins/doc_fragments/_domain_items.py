@@ -29,8 +29,8 @@ options:
         description:
           - The custom domain, for example V(www.example.com); an internationalised name is handled in its IDNA 2008
             form. It is the key of the domain in RV(progress).
+          - Required. An item without it fails on its own, with a message that names the variable it came from.
         type: str
-        required: true
       bucket:
         description:
           - The OSS bucket the domain is bound to.

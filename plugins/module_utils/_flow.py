@@ -100,7 +100,9 @@ def item_options(with_name=True):
         wait_timeout=dict(type='int'),
     )
     if with_name:
-        options['name'] = dict(type='str', required=True)
+        # Required, but checked by validate_item(), whose message names the variable (custom_domain_name in the role's
+        # single-domain mode) rather than Ansible's "missing required arguments: name found in domains".
+        options['name'] = dict(type='str')
     return options
 
 

@@ -174,6 +174,19 @@ def test_single_mode_other_failures_end_at_once():
     assert len(calls) == 1 and result['msg'] == 'Cannot wait for these records: no zone'
 
 
+@pytest.mark.parametrize('timeout', [-5, 'soon'])
+def test_a_timeout_the_module_refuses_reaches_it_as_given(timeout):
+    calls = []
+
+    def module(args):
+        calls.append(args)
+        return dict(failed=True, msg='timeout: must be >= 0 (got -5)')
+
+    result = plugin.SlicedWait(dict(records=[{'name': 'a.example.com'}], timeout=timeout), module, lambda line: None, clock=Clock()).run()
+    assert [call['timeout'] for call in calls] == [timeout]
+    assert result['msg'].startswith('timeout:')
+
+
 def make_action(args, check_mode=False, async_val=0):
     task = mock.MagicMock()
     task.args = args

@@ -321,6 +321,10 @@ def test_single_mode_names_the_role_variables(account):
     failed, result = bind(dict(domains=[dict(name='a.example.com', ttl=0)], defaults=dict(bucket='demo-assets'),
                                variable_prefix='custom_domain_', single=True))
     assert failed and result['msg'] == '1 of 1 domains failed: a.example.com (custom_domain_ttl: 0 is out of range: use 1 to 86400 seconds.)'
+    # The role passes the single domain as [{name: custom_domain_name}]: without it, the message names that variable.
+    failed, result = bind(dict(domains=[dict()], defaults=dict(bucket='demo-assets'), variable_prefix='custom_domain_', single=True))
+    assert failed and 'custom_domain_name: a domain name is required' in result['msg']
+    assert account.writes() == []
 
 
 def test_a_bad_certificate_fails_before_any_call(account):
