@@ -35,6 +35,11 @@ FLEET_REGION = 'cn-hangzhou'
 SEEDED_RRS = ('www', 'old')          # records of example.com in the emulator's default world
 FLEET_GROUP = 'custom_domains'       # the group playbooks/fleet.yml runs on
 DOMAINS_PER_BUCKET = 50              # OSS allows 100 custom domains per bucket; stay well under it
+DEFAULT_ZONES = ('example.com', 'example.net')   # Alidns zones of the default world
+ZONE_FORMAT = 'brand%02d-bench.com'  # zones seeded for fleets spread over many zones
+# Editions of the seeded zones, in turn: mostly paid editions, every fourth the free one (minimum TTL 600, the role's
+# default TTL).
+ZONE_EDITIONS = ('version_enterprise_advanced', 'version_enterprise_basic', 'version_personal', 'mianfei')
 
 
 def log(message):
@@ -55,7 +60,8 @@ class EmulatorError(RuntimeError):
 class Emulator:
     """One emulator copy (HTTP + its BIND) under a state dir of our own, driven through emulatorctl.py."""
 
-    def __init__(self, state_dir, port, dns_port):
+    def __init__(self, state_dir, port, dns_port, ctl=EMULATORCTL):
+        self.ctl = ctl
         self.state_dir = os.path.abspath(state_dir)
         self.port = int(port)
         self.dns_port = int(dns_port)
@@ -66,7 +72,7 @@ class Emulator:
         return 'http://127.0.0.1:%d/_emulator' % self.port
 
     def _ctl(self, command, fresh=False):
-        argv = [PYTHON, EMULATORCTL, command, '--state-dir', self.state_dir, '--port', str(self.port),
+        argv = [PYTHON, self.ctl, command, '--state-dir', self.state_dir, '--port', str(self.port),
                 '--dns-port', str(self.dns_port)]
         if fresh:
             argv.append('--fresh')
@@ -170,11 +176,52 @@ def write_delta(before, after):
 
 
 # ---------------------------------------------------------------------------------------------------------- tree
-def make_tree(work):
-    """A copy of the collection at <work>/tree/ansible_collections/alicloud_oss/domains (files git knows)."""
+def make_tree(work, collection_path=None):
+    """The tree root (a directory holding ansible_collections/alicloud_oss/domains) the runs use.
+
+    Default: a copy of the repository's files git knows at <work>/tree. With collection_path, that copy instead: a
+    collection directory (.../ansible_collections/alicloud_oss/domains, as .ci/make-tree.sh writes it) or a tree root
+    that holds one; it is used as it is (nothing copied, so --patch applies to it in place)."""
+    if collection_path:
+        path = os.path.abspath(collection_path)
+        if os.path.isdir(os.path.join(path, 'ansible_collections', 'alicloud_oss', 'domains')):
+            return path
+        parts = path.rstrip(os.sep).split(os.sep)
+        if parts[-3:] == ['ansible_collections', 'alicloud_oss', 'domains'] and os.path.isdir(path):
+            return os.sep.join(parts[:-3]) or os.sep
+        raise ValueError('%s is neither a collection directory .../ansible_collections/alicloud_oss/domains nor a tree that '
+                         'holds one' % collection_path)
     dest = os.path.join(work, 'tree', 'ansible_collections', 'alicloud_oss', 'domains')
     subprocess.run(['bash', os.path.join(REPO, '.ci', 'make-tree.sh'), REPO, dest], check=True)
     return os.path.join(work, 'tree')
+
+
+def collection_dir(tree):
+    return os.path.join(tree, 'ansible_collections', 'alicloud_oss', 'domains')
+
+
+def baseline_tree(work, commit):
+    """The collection as committed at `commit` (git archive, so neither the work tree nor the index is touched), at
+    <work>/base-<commit>/ansible_collections/alicloud_oss/domains; returns that tree root."""
+    root = os.path.join(work, 'base-%s' % commit)
+    dest = collection_dir(root)
+    if os.path.isdir(dest):
+        shutil.rmtree(dest)
+    os.makedirs(dest)
+    archive = subprocess.run(['git', '-C', REPO, 'archive', '--format=tar', commit], stdout=subprocess.PIPE, check=True).stdout
+    subprocess.run(['tar', '-x', '-C', dest], input=archive, check=True)
+    return root
+
+
+def source_revision(tree=None):
+    """The commit the measured code is at: HEAD of the repository, with "+changes" when the collection files measured
+    differ from it (a working tree with edits not committed yet)."""
+    rev = subprocess.run(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD'], stdout=subprocess.PIPE, universal_newlines=True,
+                         check=False).stdout.strip() or '?'
+    dirty = subprocess.run(['git', '-C', REPO, 'status', '--porcelain', '--untracked-files=normal', '--', 'plugins', 'roles',
+                            'playbooks', 'meta', 'galaxy.yml'], stdout=subprocess.PIPE, universal_newlines=True,
+                           check=False).stdout.strip()
+    return rev + ('+changes' if dirty else '')
 
 
 def apply_patch(tree, patch):
@@ -184,33 +231,101 @@ def apply_patch(tree, patch):
 
 
 # ---------------------------------------------------------------------------------------------------------- fleets
-def fleet_plan(count, prefix='f', zone=FLEET_ZONE, per_bucket=DOMAINS_PER_BUCKET, bucket_prefix='bench-fleet'):
-    """count domains <prefix>NNN.<zone>, spread over buckets of at most per_bucket domains each."""
+def fleet_plan(count, prefix='f', zone=FLEET_ZONE, per_bucket=DOMAINS_PER_BUCKET, bucket_prefix='bench-fleet', per_zone=None,
+               zone_format=ZONE_FORMAT, regions=(FLEET_REGION,)):
+    """count domains <prefix>NNN.<zone>, spread over buckets of at most per_bucket domains each.
+
+    Without per_zone every domain lies in `zone` (example.com of the default world). With per_zone the domains are
+    spread over zones of at most per_zone domains, named zone_format % n (seeded by seed_plan), and the buckets take
+    their region in turn from `regions`."""
     plan = []
     for index in range(count):
-        bucket = '%s-%02d' % (bucket_prefix, index // per_bucket + 1)
-        plan.append({'domain': '%s%03d.%s' % (prefix, index + 1, zone), 'bucket': bucket, 'region': FLEET_REGION,
-                     'target': '%s.oss-%s.aliyuncs.com' % (bucket, FLEET_REGION)})
+        number = index // per_bucket
+        bucket = '%s-%02d' % (bucket_prefix, number + 1)
+        region = regions[number % len(regions)]
+        domain_zone = zone_format % (index // per_zone + 1) if per_zone else zone
+        rr = '%s%03d' % (prefix, index + 1)
+        plan.append({'domain': '%s.%s' % (rr, domain_zone), 'rr': rr, 'zone': domain_zone, 'bucket': bucket, 'region': region,
+                     'target': '%s.oss-%s.aliyuncs.com' % (bucket, region)})
     return plan
 
 
+def plan_zones(plan):
+    """The zones of a plan, in order of first appearance."""
+    zones = []
+    for entry in plan:
+        zone = entry.get('zone', FLEET_ZONE)
+        if zone not in zones:
+            zones.append(zone)
+    return zones
+
+
 def seed_buckets(emu, plan, account='main'):
-    buckets = sorted(set(entry['bucket'] for entry in plan))
-    emu.seed({'accounts': {account: {'buckets': dict((b, {'region': FLEET_REGION}) for b in buckets)}}})
-    return buckets
+    buckets = {}
+    for entry in plan:
+        buckets.setdefault(entry['bucket'], {'region': entry.get('region', FLEET_REGION)})
+    emu.seed({'accounts': {account: {'buckets': buckets}}})
+    return sorted(buckets)
 
 
-def write_inventory(path, plan, emu, extra_vars=None, python=PYTHON):
-    """A YAML (JSON-syntax) inventory: each domain a host, connection local, the venv python."""
+def seed_plan(emu, plan, account='main', editions=ZONE_EDITIONS):
+    """Seed the buckets of a plan and its zones (those that the default world does not have), their editions in turn
+    from `editions`. Seeding zones BIND does not serve yet restarts named once (about a second)."""
+    buckets = seed_buckets(emu, plan, account)
+    zones = {}
+    for index, zone in enumerate(z for z in plan_zones(plan) if z not in DEFAULT_ZONES):
+        zones[zone] = {'edition': editions[index % len(editions)], 'records': []}
+    if zones:
+        emu.seed({'accounts': {account: {'zones': zones}}})
+    return buckets, sorted(zones)
+
+
+def write_inventory(path, plan, emu, extra_vars=None, python=PYTHON, host_vars=None):
+    """A YAML (JSON-syntax) inventory: each domain a host, connection local, the venv python (or a shim of it)."""
     hosts = {}
     for entry in plan:
         hosts[entry['domain']] = {'custom_domain_name': entry['domain'], 'custom_domain_bucket': entry['bucket'],
                                   'custom_domain_region': entry['region']}
+        hosts[entry['domain']].update(host_vars or {})
     common = {'ansible_connection': 'local', 'ansible_python_interpreter': python,
               'custom_domain_resolvers': ['127.0.0.1:%d' % emu.dns_port], 'custom_domain_dns_port': emu.dns_port}
     common.update(extra_vars or {})
     with open(path, 'w', encoding='utf-8') as handle:
         json.dump({'all': {'vars': common, 'children': {FLEET_GROUP: {'hosts': hosts}}}}, handle, indent=1)
+    return path
+
+
+def write_list_vars(path, plan, emu, extra_vars=None):
+    """The variables of a list-mode run (playbooks/fleet.yml -e @path): custom_domain_domains, one item per domain."""
+    data = {'custom_domain_domains': [{'name': e['domain'], 'bucket': e['bucket'], 'region': e['region']} for e in plan],
+            'custom_domain_resolvers': ['127.0.0.1:%d' % emu.dns_port], 'custom_domain_dns_port': emu.dns_port}
+    data.update(extra_vars or {})
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump(data, handle, indent=1)
+    return path
+
+
+def write_local_inventory(path, python=PYTHON):
+    """An inventory of localhost only (connection local): the host of a list-mode run."""
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump({'all': {'hosts': {'localhost': {'ansible_connection': 'local', 'ansible_python_interpreter': python}}}}, handle)
+    return path
+
+
+def write_counting_python(work, python=PYTHON):
+    """A shim of the venv python that appends the module name of each AnsiballZ payload it runs to the file named by
+    BENCH_MODULE_LOG, then execs python: a count of module processes per run, whatever a task or an action plugin
+    does (an action plugin that runs its module several times, or none). Costs one sh exec (about 1 ms) per run."""
+    path = os.path.join(work, 'python-counting')
+    with open(path, 'w', encoding='utf-8') as handle:
+        handle.write('#!/bin/sh\n'
+                     '# written by tests/bench/benchlib.py: count module processes, then run the real interpreter\n'
+                     'if [ -n "$BENCH_MODULE_LOG" ]; then\n'
+                     '  for arg in "$@"; do case "$arg" in *AnsiballZ_*.py) name=${arg##*/AnsiballZ_}; '
+                     'echo "${name%%.py}" >> "$BENCH_MODULE_LOG";; esac; done\n'
+                     'fi\n'
+                     'exec %s "$@"\n' % python)
+    os.chmod(path, 0o755)
     return path
 
 
@@ -250,8 +365,9 @@ RECAP = re.compile(r'^(\S+)\s*:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s
 class Run:
     """One finished ansible-playbook run."""
 
-    def __init__(self, name, rc, wall, output_path, timer_path, killed=False):
+    def __init__(self, name, rc, wall, output_path, timer_path, killed=False, module_log=None):
         self.name, self.rc, self.wall, self.output_path, self.killed = name, rc, wall, output_path, killed
+        self.module_log = module_log
         self.timer = {}
         if timer_path and os.path.exists(timer_path):
             with open(timer_path, 'r', encoding='utf-8') as handle:
@@ -312,6 +428,17 @@ class Run:
     def failures(self):
         return [t for t in self.timer.get('tasks', []) if t['status'] in ('failed', 'unreachable')]
 
+    def module_runs(self):
+        """{module name: processes started} from the interpreter shim's log (write_counting_python); {} without it."""
+        counts = {}
+        if self.module_log and os.path.exists(self.module_log):
+            with open(self.module_log, 'r', encoding='utf-8', errors='replace') as handle:
+                for line in handle:
+                    name = line.strip()
+                    if name:
+                        counts[name] = counts.get(name, 0) + 1
+        return dict(sorted(counts.items()))
+
     def tail(self, lines=40):
         return '\n'.join(self.output.splitlines()[-lines:])
 
@@ -351,21 +478,24 @@ class Ansible:
         stem = os.path.join(self.logs, '%s-%02d-%s' % (time.strftime('%m%d-%H%M%S'), self.counter, name))
         timer = stem + '.timer.json'
         output = stem + '.out'
-        if os.path.exists(timer):
-            os.unlink(timer)
+        modules = stem + '.modules'
+        for stale in (timer, modules):
+            if os.path.exists(stale):
+                os.unlink(stale)
         argv = [os.path.join(BIN, 'ansible-playbook'), playbook, '-f', str(forks)]
         if inventory:
             argv += ['-i', inventory]
         argv += list(args)
         run_env = self.env(credentials=credentials, extra=env)
         run_env['BENCH_TIMER_FILE'] = timer
+        run_env['BENCH_MODULE_LOG'] = modules
         handle = open(output, 'w', encoding='utf-8')  # pylint: disable=consider-using-with
         handle.write('$ %s\n' % ' '.join(argv))
         handle.flush()
         proc = subprocess.Popen(argv, cwd=self.work, env=run_env, stdout=handle, stderr=subprocess.STDOUT,  # pylint: disable=consider-using-with
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         return {'name': name, 'proc': proc, 'start': time.time(), 'output': output, 'timer': timer, 'handle': handle,
-                'killed': False}
+                'killed': False, 'modules': modules}
 
     @staticmethod
     def kill(handle):
@@ -384,7 +514,7 @@ class Ansible:
             handle['handle'].write('\n[bench] killed after a timeout of %s s\n' % timeout)
         wall = time.time() - handle['start']
         handle['handle'].close()
-        return Run(handle['name'], rc, wall, handle['output'], handle['timer'], killed=handle['killed'])
+        return Run(handle['name'], rc, wall, handle['output'], handle['timer'], killed=handle['killed'], module_log=handle['modules'])
 
     def run(self, name, playbook, inventory=None, forks=20, args=(), env=None, timeout=None, credentials=True):
         return self.finish(self.start(name, playbook, inventory, forks, args, env, credentials), timeout=timeout)
@@ -395,35 +525,50 @@ def _zone_records(state, zone=FLEET_ZONE):
     return list(state['zones'][zone]['records'].values())
 
 
-def check_fleet(emu, plan, dns_check=True, zone=FLEET_ZONE, state=None):
-    """Problems (a list of strings) between the emulator's state / BIND answers and a converged fleet."""
+def _entry_zone(entry):
+    return entry.get('zone', FLEET_ZONE)
+
+
+def _entry_rr(entry):
+    return entry.get('rr') or entry['domain'][:-len(_entry_zone(entry)) - 1]
+
+
+def check_fleet(emu, plan, dns_check=True, zone=None, state=None):
+    """Problems (a list of strings) between the emulator's state / BIND answers and a converged fleet. Every zone of
+    the plan is checked (`zone`, when given, for plans made before plans carried their zones)."""
     state = state or emu.state()
     problems = []
     holders = {}
     for bucket_name, bucket in state['buckets'].items():
         for domain in bucket['cnames']:
             holders.setdefault(domain, []).append(bucket_name)
-    expected_rr = {}
+    expected = {}
     for entry in plan:
         got = holders.get(entry['domain'], [])
         if got != [entry['bucket']]:
             problems.append('%s: bound to %s, expected exactly [%s]' % (entry['domain'], got, entry['bucket']))
-        expected_rr[entry['domain'][:-len(zone) - 1]] = entry
-    by_rr = {}
-    for record in _zone_records(state, zone):
-        by_rr.setdefault(record['rr'], []).append(record)
-    for rr, entry in sorted(expected_rr.items()):
-        found = by_rr.get(rr, [])
-        if len(found) != 1:
-            problems.append('%s: %d records (%s), expected one CNAME' % (
-                entry['domain'], len(found), ', '.join('%s %s' % (r['type'], r['value']) for r in found)))
-        elif found[0]['type'] != 'CNAME' or found[0]['value'].rstrip('.').lower() != entry['target']:
-            problems.append('%s: %s %s, expected CNAME %s' % (entry['domain'], found[0]['type'], found[0]['value'], entry['target']))
-    for rr, found in sorted(by_rr.items()):
-        if rr in expected_rr or rr in SEEDED_RRS:
+        entry_zone = zone or _entry_zone(entry)
+        expected.setdefault(entry_zone, {})[_entry_rr(entry) if not zone else entry['domain'][:-len(zone) - 1]] = entry
+    for zone_name, expected_rr in expected.items():
+        if zone_name not in state['zones']:
+            problems.append('zone %s is missing from the emulator' % zone_name)
             continue
-        problems.append('orphan or leftover record(s) %s.%s: %s' % (
-            rr, zone, ', '.join('%s %s' % (r['type'], r['value']) for r in found)))
+        by_rr = {}
+        for record in _zone_records(state, zone_name):
+            by_rr.setdefault(record['rr'], []).append(record)
+        for rr, entry in sorted(expected_rr.items()):
+            found = by_rr.get(rr, [])
+            if len(found) != 1:
+                problems.append('%s: %d records (%s), expected one CNAME' % (
+                    entry['domain'], len(found), ', '.join('%s %s' % (r['type'], r['value']) for r in found)))
+            elif found[0]['type'] != 'CNAME' or found[0]['value'].rstrip('.').lower() != entry['target']:
+                problems.append('%s: %s %s, expected CNAME %s' % (entry['domain'], found[0]['type'], found[0]['value'], entry['target']))
+        seeded = SEEDED_RRS if zone_name == FLEET_ZONE else ()
+        for rr, found in sorted(by_rr.items()):
+            if rr in expected_rr or rr in seeded:
+                continue
+            problems.append('orphan or leftover record(s) %s.%s: %s' % (
+                rr, zone_name, ', '.join('%s %s' % (r['type'], r['value']) for r in found)))
     if dns_check:
         problems += check_dns(emu, plan)
     return problems

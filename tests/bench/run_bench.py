@@ -42,6 +42,8 @@ import benchlib
 from benchlib import log, median
 
 LATENCY = {'latency_ms': 20, 'jitter_ms': 20}       # uniform 20..40 ms: 30 ms +- 10 on every API call
+# Buckets take their region in turn (a fleet of the fleets section has buckets in two mainland regions).
+FLEET_REGIONS = ('cn-hangzhou', 'cn-shanghai')
 DOCS = os.path.join(benchlib.REPO, 'docs')
 
 
@@ -51,6 +53,8 @@ class Context:
         self.work = os.path.abspath(args.work_dir)
         self.emu = None
         self.ans = None
+        self.base = None
+        self.shim = benchlib.PYTHON
         self.unbound = None
 
 
@@ -86,20 +90,22 @@ def cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def measured_run(ctx, name, playbook, inventory, forks, args=(), sample=False, timeout=None):
-    """One ansible-playbook run with wall time, CPU time, calls made, and the per-task timings."""
+def measured_run(ctx, name, playbook, inventory, forks, args=(), sample=False, timeout=None, ans=None, interval=0.5):
+    """One ansible-playbook run with wall time, CPU time, calls made, module processes, and the per-task timings."""
+    ans = ans or ctx.ans
     ctx.emu.reset_calls()
-    sampler = Sampler(ctx.emu) if sample else None
+    sampler = Sampler(ctx.emu, interval=interval) if sample else None
     cpu0 = cpu_seconds()
+    load = os.getloadavg()[0]
     if sampler:
         sampler.start()
-    run = ctx.ans.run(name, playbook, inventory, forks=forks, args=args, timeout=timeout)
+    run = ans.run(name, playbook, inventory, forks=forks, args=args, timeout=timeout)
     timeline = sampler.stop() if sampler else []
     cpu = cpu_seconds() - cpu0
     calls = ctx.emu.calls()
-    log('%s: rc=%d wall=%.1fs cpu=%.1fs hosts=%d failed=%d changed_hosts=%d reads=%d writes=%d' % (
+    log('%s: rc=%d wall=%.1fs cpu=%.1fs hosts=%d failed=%d changed_hosts=%d reads=%d writes=%d load=%.2f' % (
         name, run.rc, run.wall, cpu, len(run.hosts()), len(run.failed_hosts()), len(run.changed_hosts()),
-        calls['reads'], calls['writes']))
+        calls['reads'], calls['writes'], os.getloadavg()[0]))
     if run.rc != 0 and run.failures():
         for failure in run.failures()[:3]:
             log('  failed: %s / %s: %s' % (failure['host'], failure['task'], (failure.get('msg') or '')[:300]))
@@ -108,8 +114,10 @@ def measured_run(ctx, name, playbook, inventory, forks, args=(), sample=False, t
         'failed_hosts': len(run.failed_hosts()), 'changed_hosts': len(run.changed_hosts()), 'changed_tasks': run.changed_total(),
         'calls': {'reads': calls['reads'], 'writes': calls['writes'], 'by_action': calls['by_action']},
         'tasks_per_host': run.tasks_per_host(), 'module_tasks_per_host': run.module_tasks_per_host(),
-        'task_breakdown': run.task_breakdown(), 'top_tasks': top_tasks(run),
+        'task_breakdown': run.task_breakdown(), 'top_tasks': top_tasks(run), 'module_runs': run.module_runs(),
         'timeline': timeline, 'log': os.path.relpath(run.output_path, ctx.work),
+        'load': [round(load, 2), round(os.getloadavg()[0], 2)],
+        'failures': [{'host': f['host'], 'task': f['task'], 'msg': (f.get('msg') or '')[:500]} for f in run.failures()[:5]],
     }
 
 
@@ -198,6 +206,144 @@ def bench_fleet(ctx):
                    len(first['problems']) + len(second['problems']))
         log('fleet %d: first %.1fs (%.2fx floor, %.2fx strict), second %.1fs (%.2fx floor, %.2fx strict), second reads/domain %.2f '
             'writes %d, problems %d' % figures)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------- fleets
+# Issue 13: list mode (one host, custom_domain_domains) and per-host mode (one inventory host per domain) of the role,
+# 200 and 1000 domains, against the floor of the issue and, per-host, against the role of the baseline commit.
+
+def fleets_plan(ctx, count, prefix):
+    return benchlib.fleet_plan(count, prefix=prefix, per_bucket=ctx.args.per_bucket, per_zone=ctx.args.per_zone,
+                               regions=FLEET_REGIONS)
+
+
+def reset_fleet(ctx, plan, legacy=False, seed=None):
+    """The default world, the plan's buckets and zones, the latency; `legacy` lets OSS take V1 signatures from the
+    account (the baseline commit signs OSS requests with V1, which the emulator refuses from accounts made since 2025)."""
+    ctx.emu.reset()
+    benchlib.seed_plan(ctx.emu, plan)
+    if legacy:
+        ctx.emu.seed({'accounts': {'main': {'legacy': True}}})
+    ctx.emu.faults(seed=seed if seed is not None else len(plan), **LATENCY)
+
+
+def per_domain_figures(entry, count):
+    entry['per_domain'] = dict((a, {'reads': round(e['reads'] / float(count), 3), 'writes': round(e['writes'] / float(count), 3)})
+                               for a, e in sorted(entry['calls']['by_action'].items()))
+    entry['reads_per_domain'] = round(entry['calls']['reads'] / float(count), 3)
+    entry['writes_per_domain'] = round(entry['calls']['writes'] / float(count), 3)
+    collection = dict((m, n) for m, n in entry['module_runs'].items() if m not in ('ping',))
+    entry['collection_module_runs'] = sum(collection.values())
+    entry['module_runs_per_domain'] = round(sum(collection.values()) / float(count), 3)
+    entry['module_runs_per_domain_by_module'] = dict((m, round(n / float(count), 3)) for m, n in sorted(collection.items()))
+    return entry
+
+
+def fleets_run(ctx, label, mode, plan, first, ans=None, extra_vars=None, sample=True, interval=0.5):
+    """One run of playbooks/fleet.yml of the tree of `ans`: list mode (localhost, custom_domain_domains from a vars
+    file) or per-host mode (an inventory host per domain). Returns the measured entry with the end state checked."""
+    ans = ans or ctx.ans
+    count = len(plan)
+    playbook = os.path.join(benchlib.collection_dir(ans.tree), 'playbooks', 'fleet.yml')
+    if mode == 'list':
+        inventory = benchlib.write_local_inventory(os.path.join(ctx.work, 'localhost-shim.json'), python=ctx.shim)
+        varsfile = benchlib.write_list_vars(os.path.join(ctx.work, '%s.vars.json' % label), plan, ctx.emu, extra_vars)
+        args = ['-e', '@' + varsfile]
+    else:
+        inventory = benchlib.write_inventory(os.path.join(ctx.work, '%s.inventory.json' % label), plan, ctx.emu, python=ctx.shim,
+                                             extra_vars=extra_vars)
+        args = []
+    _run, entry = measured_run(ctx, label, playbook, inventory, ctx.args.forks, args=args, sample=sample,
+                               timeout=max(900, count * 20), ans=ans, interval=interval)
+    entry['problems'] = benchlib.check_fleet(ctx.emu, plan)[:20]
+    entry['run'] = 'first' if first else 'second'
+    entry['mode'] = mode
+    return per_domain_figures(entry, count)
+
+
+def fleets_floor(ctx, label):
+    """The floor of the issue: 200 inventory hosts, forks 20, one ansible.builtin.ping task each."""
+    plan = benchlib.fleet_plan(ctx.args.floor_hosts, prefix='p', per_zone=ctx.args.per_zone, per_bucket=ctx.args.per_bucket)
+    inventory = benchlib.write_inventory(os.path.join(ctx.work, 'floor-inventory.json'), plan, ctx.emu, python=ctx.shim)
+    playbook = benchlib.write_floor_playbook(os.path.join(ctx.work, 'floor-ping.yml'), 1, summary_tasks=0)
+    _run, entry = measured_run(ctx, label, playbook, inventory, ctx.args.floor_forks)
+    entry['label'] = label
+    for key in ('timeline', 'top_tasks'):
+        entry.pop(key, None)
+    return entry
+
+
+def bench_fleets(ctx):
+    args = ctx.args
+    result = {'forks': args.forks, 'floor_hosts': args.floor_hosts, 'floor_forks': args.floor_forks, 'per_zone': args.per_zone,
+              'per_bucket': args.per_bucket, 'regions': list(FLEET_REGIONS), 'editions': list(benchlib.ZONE_EDITIONS),
+              'latency': LATENCY, 'modes': args.modes, 'floors': [], 'sizes': {},
+              'baseline': {'commit': args.baseline, 'reps': args.baseline_reps} if args.baseline else None}
+    for count in args.fleet_sizes:
+        plan = fleets_plan(ctx, count, 'd')
+        entry = {'domains': count, 'zones': len(benchlib.plan_zones(plan)), 'buckets': len(set(e['bucket'] for e in plan))}
+        result['sizes'][str(count)] = entry
+        log('fleets: %d domains over %d zones and %d buckets' % (count, entry['zones'], entry['buckets']))
+        reset_fleet(ctx, plan)
+        result['floors'].append(fleets_floor(ctx, 'floor-before-%d' % count))
+        if 'list' in args.modes:
+            reset_fleet(ctx, plan)
+            entry['list'] = {'first': fleets_run(ctx, 'list%d-first' % count, 'list', plan, True),
+                             'second': fleets_run(ctx, 'list%d-second' % count, 'list', plan, False)}
+        if 'per-host' in args.modes:
+            reset_fleet(ctx, plan)
+            entry['per-host'] = {'first': fleets_run(ctx, 'perhost%d-first' % count, 'per-host', plan, True),
+                                 'second': fleets_run(ctx, 'perhost%d-second' % count, 'per-host', plan, False)}
+            if ctx.base and count == args.baseline_size:
+                # Alternately: ours (above), the baseline, ours, the baseline, ... each a fresh converge of the same fleet.
+                ours = [entry['per-host']['first']]
+                theirs = []
+                for rep in range(args.baseline_reps):
+                    reset_fleet(ctx, plan, legacy=True)
+                    theirs.append(fleets_run(ctx, 'base%d-first-%d' % (count, rep + 1), 'per-host', plan, True, ans=ctx.base))
+                    if rep + 1 < args.baseline_reps:
+                        reset_fleet(ctx, plan)
+                        ours.append(fleets_run(ctx, 'perhost%d-first-%d' % (count, rep + 2), 'per-host', plan, True))
+                for run in ours[1:] + theirs:
+                    run.pop('timeline', None)
+                entry['per-host']['first_reps'] = ours
+                entry['baseline'] = {'commit': args.baseline, 'first_reps': theirs}
+    plan = fleets_plan(ctx, args.floor_hosts, 'p')
+    reset_fleet(ctx, plan)
+    result['floors'].append(fleets_floor(ctx, 'floor-after'))
+    walls = [f['wall'] for f in result['floors'] if f['rc'] == 0]
+    # The strictest floor of the run: the quickest of its measurements.
+    result['floor_wall'] = min(walls) if walls else None
+    result['floor_cpu'] = min(f['cpu'] for f in result['floors']) if result['floors'] else None
+    floor = result['floor_wall']
+    for entry in result['sizes'].values():
+        for mode in ('list', 'per-host'):
+            for run in entry.get(mode, {}).values():
+                if isinstance(run, dict) and floor:
+                    run['floor_ratio'] = round(run['wall'] / floor, 3)
+                    run['cpu_floor_ratio'] = round(run['cpu'] / result['floor_cpu'], 3) if result['floor_cpu'] else None
+        if 'baseline' in entry:
+            ours = [r['wall'] for r in entry['per-host']['first_reps']]
+            theirs = [r['wall'] for r in entry['baseline']['first_reps']]
+            entry['baseline']['ours_median'] = round(median(ours), 2)
+            entry['baseline']['theirs_median'] = round(median(theirs), 2)
+            entry['baseline']['ratio'] = round(median(ours) / median(theirs), 3) if theirs else None
+            entry['baseline']['worst_ratio'] = round(max(ours) / min(theirs), 3) if theirs else None
+    for count, entry in sorted(result['sizes'].items(), key=lambda kv: int(kv[0])):
+        for mode in ('list', 'per-host'):
+            if mode in entry:
+                first, second = entry[mode]['first'], entry[mode]['second']
+                log('fleets %s %s: first %.1fs (%.2fx floor %.1fs), second %.1fs (%.2fx), reads/domain %.3f / %.3f, writes %d / %d, '
+                    'module runs/domain %.2f / %.2f, problems %d / %d' % (
+                        count, mode, first['wall'], first.get('floor_ratio') or 0, floor or 0, second['wall'],
+                        second.get('floor_ratio') or 0, first['reads_per_domain'], second['reads_per_domain'],
+                        first['calls']['writes'], second['calls']['writes'], first['module_runs_per_domain'],
+                        second['module_runs_per_domain'], len(first['problems']), len(second['problems'])))
+        if 'baseline' in entry:
+            log('fleets %s per-host vs %s: ours %s, theirs %s, ratio of medians %.2f' % (
+                count, args.baseline, [r['wall'] for r in entry['per-host']['first_reps']],
+                [r['wall'] for r in entry['baseline']['first_reps']], entry['baseline']['ratio'] or 0))
     return result
 
 
@@ -583,8 +729,68 @@ def throttled_converge(ctx, cap, label, prefix):
     return entry
 
 
+def write_phases(timeline, gap=1.0):
+    """[(start, end, attempts)] of the stretches of a GET /_emulator/calls timeline during which write attempts kept
+    coming: a stretch ends when no new write was counted for `gap` seconds (the pause while the next step starts)."""
+    phases = []
+    previous = None
+    for t, _r, w, _a in timeline:
+        if previous is not None and w > previous[1]:
+            if phases and t - phases[-1][1] <= gap + 1e-9:
+                phases[-1] = (phases[-1][0], t, phases[-1][2] + w - previous[1])
+            else:
+                phases.append((previous[0], t, w - previous[1]))
+        previous = (t, w)
+    return phases
+
+
+def throttle_figures(entry, count, cap):
+    """Accepted writes, attempts per accepted write and the rates of a fresh converge made under a write cap."""
+    timeline = entry['timeline']
+    accepted = 2 * count   # a fresh converge: one PutCname and one AddDomainRecord per domain succeed (end state checked)
+    attempts = entry['calls']['writes']
+    phases = write_phases(timeline)
+    busy = sum(end - start for start, end, _n in phases)
+    first = next((t for t, _r, w, _a in timeline if w > 0), None)
+    last = next((t for t, _r, w, _a in reversed(timeline) if w < timeline[-1][2]), None) if timeline else None
+    span = ((timeline[-1][0] if last is None else last) - first) if first is not None else None
+    peak = 0.0
+    for i, (t, _r, w, _a) in enumerate(timeline):
+        for t2, _r2, w2, _a2 in timeline[i + 1:]:
+            if t2 - t >= 2.0:
+                peak = max(peak, (w2 - w) / (t2 - t))
+                break
+    entry.update({
+        'domains': count, 'cap': cap, 'accepted_writes': accepted, 'attempted_writes': attempts,
+        'rejected_writes': attempts - accepted, 'attempts_per_accepted': round(attempts / float(accepted), 3),
+        'write_span': round(span, 2) if span else None, 'achieved_rate': round(accepted / span, 2) if span else None,
+        'phases': [[round(a, 2), round(b, 2), n] for a, b, n in phases], 'write_busy': round(busy, 2),
+        'sustained_rate': round(accepted / busy, 2) if busy else None, 'peak_attempt_rate_2s': round(peak, 2),
+    })
+    return entry
+
+
 def bench_throttle(ctx):
-    return throttled_converge(ctx, ctx.args.throttle_cap, 'throttle', 't')
+    """Fresh converges of --throttle-size domains, list mode and per-host mode, while the emulator caps all writes
+    together at --throttle-cap per second, with the collection's api_write_rate at --throttle-write-rate."""
+    args = ctx.args
+    count, cap, rate = args.throttle_size, args.throttle_cap, args.throttle_write_rate
+    result = {'domains': count, 'cap': cap, 'write_rate': rate, 'forks': args.forks, 'cap_applies_to': 'all writes together',
+              'per_zone': args.per_zone, 'per_bucket': args.per_bucket, 'runs': {}}
+    for mode in args.throttle_modes:
+        plan = fleets_plan(ctx, count, 't')
+        reset_fleet(ctx, plan)
+        ctx.emu.faults(throttle_rps={'writes': cap})   # one limit shared by every write action of both APIs
+        extra = {'custom_domain_api_write_rate': rate} if rate else {}
+        entry = fleets_run(ctx, 'throttle-%s-%d' % (mode, count), mode, plan, True, extra_vars=extra, interval=0.1)
+        throttle_figures(entry, count, cap)
+        result['runs'][mode] = entry
+        log('throttle %s: %d failed hosts, %d accepted / %d attempted writes (%.2f per accepted), sustained %.2f/s over %.1fs of '
+            'writing, %.2f/s first to last (cap %d, api_write_rate %s), problems %d' % (
+                mode, entry['failed_hosts'], entry['accepted_writes'], entry['attempted_writes'], entry['attempts_per_accepted'],
+                entry['sustained_rate'] or 0, entry['write_busy'], entry['achieved_rate'] or 0, cap, rate, len(entry['problems'])))
+        ctx.emu.clear_faults()
+    return result
 
 
 def bench_throttle_binding(ctx):
@@ -594,23 +800,45 @@ def bench_throttle_binding(ctx):
 
 
 # ---------------------------------------------------------------------------------------------------------- main
-SECTIONS = {'fleet': bench_fleet, 'module': bench_module, 'wait': bench_wait, 'throttle': bench_throttle,
+SECTIONS = {'fleets': bench_fleets, 'fleet': bench_fleet, 'module': bench_module, 'wait': bench_wait, 'throttle': bench_throttle,
             'throttle-binding': bench_throttle_binding}
+# make bench: the sections of issue 13 and the module and wait measurements. The earlier per-host sections (fleet: 10/50/200
+# domains against a floor of as many pings per host as the role has tasks; throttle-binding: a 2/s cap without
+# api_write_rate) still run with --only.
+DEFAULT_SECTIONS = 'fleets,throttle,module,wait'
+# The cap of the throttled runs is 10 writes/s over a sliding second, counted by the emulator when a call arrives,
+# after its 20-40 ms of injected latency: calls spaced 1/9.7 s apart by the collection's limiter put 11 calls in
+# 1.03 s, which the latency's 20 ms of jitter cannot squeeze into one second, and reach 97% of the cap.
+THROTTLE_WRITE_RATE = 9.7
 
 
 def machine():
     versions = subprocess.run([os.path.join(benchlib.BIN, 'ansible-playbook'), '--version'], stdout=subprocess.PIPE,
                               universal_newlines=True, check=False).stdout.splitlines()
-    rev = subprocess.run(['git', '-C', benchlib.REPO, 'rev-parse', '--short', 'HEAD'], stdout=subprocess.PIPE,
-                         universal_newlines=True, check=False).stdout.strip()
+    rev = benchlib.source_revision()
     return {'cpus': os.cpu_count(), 'python': platform.python_version(), 'ansible': versions[0] if versions else '?',
             'platform': platform.platform(), 'git': rev, 'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--only', default='fleet,module,wait,throttle,throttle-binding', help='comma-separated sections')
-    parser.add_argument('--sizes', default='10,50,200', help='fleet sizes (default 10,50,200)')
+    parser.add_argument('--only', default=DEFAULT_SECTIONS, help='comma-separated sections (default %s; also fleet, '
+                        'throttle-binding)' % DEFAULT_SECTIONS)
+    parser.add_argument('--collection-path', help='measure this copy of the collection (.../ansible_collections/alicloud_oss/domains '
+                        'as .ci/make-tree.sh writes it, or a tree root holding one) instead of copying the repository; its '
+                        'tests/emulator is the emulator used')
+    parser.add_argument('--fleet-sizes', default='200,1000', help='fleets: numbers of domains (default 200,1000)')
+    parser.add_argument('--modes', default='list,per-host', help='fleets: list, per-host or both (default)')
+    parser.add_argument('--baseline', default='1abeee7', help='fleets: the commit whose role per-host mode is compared with '
+                        '(default 1abeee7; empty: no baseline runs)')
+    parser.add_argument('--baseline-reps', type=int, default=2, help='fleets: first converges of the baseline, each after one of '
+                        'ours (default 2: ours, baseline, ours, baseline)')
+    parser.add_argument('--baseline-size', type=int, default=200, help='fleets: the fleet size compared with the baseline')
+    parser.add_argument('--floor-hosts', type=int, default=200, help='fleets: hosts of the floor playbook (default 200)')
+    parser.add_argument('--floor-forks', type=int, default=20)
+    parser.add_argument('--per-zone', type=int, default=20, help='fleets, throttle: domains per Alidns zone (default 20)')
+    parser.add_argument('--per-bucket', type=int, default=benchlib.DOMAINS_PER_BUCKET, help='fleets, throttle: domains per bucket')
+    parser.add_argument('--sizes', default='10,50,200', help='fleet: sizes (default 10,50,200)')
     parser.add_argument('--forks', type=int, default=20)
     parser.add_argument('--no-floor', action='store_true', help='fleet: skip the floor runs (for before/after comparisons)')
     parser.add_argument('--work-dir', default=os.path.join(benchlib.REPO, '.bench'))
@@ -623,6 +851,9 @@ def parse_args(argv=None):
     parser.add_argument('--late-trials', type=int, default=5, help='extra trials where the record appears 20-30 s late')
     parser.add_argument('--throttle-size', type=int, default=200)
     parser.add_argument('--throttle-cap', type=int, default=10)
+    parser.add_argument('--throttle-write-rate', type=float, default=THROTTLE_WRITE_RATE,
+                        help='throttle: api_write_rate of the collection (default %s; 0: the collection\'s default)' % THROTTLE_WRITE_RATE)
+    parser.add_argument('--throttle-modes', default='list,per-host', help='throttle: list, per-host or both (default)')
     parser.add_argument('--binding-cap', type=int, default=2,
                         help='throttle-binding: writes per second, below the uncapped write rate of the controller')
     parser.add_argument('--patch', action='append', default=[],
@@ -636,6 +867,12 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     args.only = [s.strip() for s in args.only.split(',') if s.strip()]
     args.sizes = [int(s) for s in args.sizes.split(',') if s.strip()]
+    args.fleet_sizes = [int(s) for s in args.fleet_sizes.split(',') if s.strip()]
+    args.modes = [s.strip() for s in args.modes.split(',') if s.strip()]
+    args.throttle_modes = [s.strip() for s in args.throttle_modes.split(',') if s.strip()]
+    for modes in (args.modes, args.throttle_modes):
+        if set(modes) - set(('list', 'per-host')):
+            parser.error('modes are list and per-host')
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
         parser.error('unknown sections: %s' % ', '.join(sorted(unknown)))
@@ -654,12 +891,17 @@ def main(argv=None):
     if not args.render_only:
         if shutil.which('unbound') is None and 'wait' in args.only:
             log('unbound is not installed: the caching-resolver half of the wait section is skipped')
-        ctx.emu = benchlib.Emulator(os.path.join(ctx.work, 'emulator'), args.port, args.dns_port).start(fresh=True)
+        tree = benchlib.make_tree(ctx.work, args.collection_path)
+        ctl = os.path.join(benchlib.collection_dir(tree), 'tests', 'emulator', 'emulatorctl.py')
+        ctx.emu = benchlib.Emulator(os.path.join(ctx.work, 'emulator'), args.port, args.dns_port,
+                                    ctl=ctl if os.path.exists(ctl) else benchlib.EMULATORCTL).start(fresh=True)
         try:
-            tree = benchlib.make_tree(ctx.work)
             for patch in args.patch:
                 benchlib.apply_patch(tree, patch)
             ctx.ans = benchlib.Ansible(ctx.work, tree, ctx.emu)
+            ctx.shim = benchlib.write_counting_python(ctx.work)
+            if 'fleets' in args.only and args.baseline:
+                ctx.base = benchlib.Ansible(ctx.work, benchlib.baseline_tree(ctx.work, args.baseline), ctx.emu)
             # Sections measured by an earlier run keep the commit they were measured at.
             for name in SECTIONS:
                 if name in results and 'commit' not in results[name]:

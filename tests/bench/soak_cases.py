@@ -154,11 +154,124 @@ def bad_inputs(emu, work):
     ]
 
 
-def bad_inputs_playbook(work, cases, out, python):
+def list_bad_inputs(emu, work):
+    """List mode: the role with custom_domain_domains, and oss_bucket_cname with `domains`. Every item of a case is bad
+    (no write may happen). `field`: alternatives the message must name (a tuple: all of its parts); `index_field`: the
+    exact name with the item's index, which the contract asks for (custom_domain_domains[i].<key>)."""
+    pem, key = make_certificate(['lbad.example.com'])
+    _other_pem, other_key = make_certificate(['lbad.example.com'])
+    port = emu.dns_port
+    base = {'custom_domain_resolvers': ['127.0.0.1:%d' % port], 'custom_domain_dns_port': port, 'custom_domain_wait_timeout': 30}
+    item = {'name': 'lbad.example.com', 'bucket': 'demo-assets', 'region': 'cn-hangzhou'}
+
+    def role(case_id, why, key_name, index=0, items=None, field=None, variables=None, check=False, **changes):
+        entries = items if items is not None else [dict(item, **changes)]
+        for entry in entries:
+            for name in [k for k, v in entry.items() if v is None] if isinstance(entry, dict) else []:
+                del entry[name]
+        exact = 'custom_domain_domains[%d].%s' % (index, key_name) if key_name else None
+        fields = field or ([exact, ('custom_domain_domains', key_name)] if key_name else ['custom_domain_domains'])
+        merged = dict(base, custom_domain_domains=entries)
+        merged.update(variables or {})
+        return {'id': case_id, 'target': 'role', 'why': why, 'field': fields, 'vars': merged, 'index_field': exact, 'check': check}
+
+    def module(case_id, why, field, **args):
+        return {'id': case_id, 'target': 'oss_bucket_cname', 'module': FQCN + 'oss_bucket_cname', 'why': why, 'field': field,
+                'args': args, 'index_field': field[0] if isinstance(field[0], str) else None}
+
+    missing = os.path.join(work, 'missing-list.crt')
+    return [
+        role('L01', 'an item without a name', 'name', name=None),
+        role('L02', 'a wildcard name', 'name', name='*.example.com'),
+        role('L03', 'a name with a space', 'name', name='exa mple.com'),
+        role('L04', 'a bad bucket name', 'bucket', bucket='Bad_Bucket'),
+        role('L05', 'an unknown state', 'state', state='gone'),
+        role('L06', 'an unknown dns', 'dns', dns='route53'),
+        role('L07', 'a ttl that is not a number', 'ttl', ttl='soon'),
+        role('L08', 'a ttl of 0', 'ttl', ttl=0),
+        role('L09', 'an unknown verify_ownership', 'verify_ownership', verify_ownership='always'),
+        role('L10', 'certificate files that do not exist', 'certificate',
+             certificate={'certificate_file': missing, 'private_key_file': missing + '.key'}),
+        role('L11', 'cert_id together with a certificate', 'certificate',
+             certificate={'cert_id': '10000001-cn-hangzhou', 'certificate': pem, 'private_key': key}),
+        role('L12', 'a private key of another certificate', 'certificate', certificate={'certificate': pem, 'private_key': other_key}),
+        role('L13', 'a bucket that does not exist', 'bucket', bucket='no-such-bucket-list'),
+        role('L14', 'a private key without its certificate', 'certificate', certificate={'private_key': key}),
+        role('L15', 'dns alidns for a zone not in the account', 'dns', name='lbad.example.org', dns='alidns'),
+        role('L16', 'a target that is not a host name', 'target', target='not a host!'),
+        role('L17', 'an unknown key in an item', 'bukcet', bukcet='demo-assets'),
+        # In check mode: which of two items with one name is refused is the module's choice; check mode writes nothing.
+        role('L18', 'the same name twice (check mode)', 'name', index=1, items=[dict(item), dict(item, bucket='demo-media')],
+             check=True),
+        role('L19', 'the same name twice, once in Unicode and once in punycode (check mode)', 'name', index=1,
+             items=[dict(item, name='fa\u00df.example.com'), dict(item, name='xn--fa-hia.example.com', bucket='demo-media')],
+             check=True),
+        role('L20', 'the bucket in another region than the item says', 'region', region='cn-shanghai'),
+        role('L21', 'a ttl below the minimum of the zone edition (example.net: free edition, 600)', 'ttl',
+             name='lbad.example.net', ttl=60),
+        role('L22', 'a role-level default that is wrong (custom_domain_ttl)', None, field=['custom_domain_ttl'],
+             variables={'custom_domain_ttl': 'soon'}),
+        role('L23', 'an item that is not a mapping', None, items=['lbad.example.com'], field=['custom_domain_domains']),
+        role('L24', 'an A record in the way of the CNAME, replace_records false', 'replace_records', name='www.example.com',
+             field=['custom_domain_domains[0].replace_records', 'custom_domain_replace_records']),
+        role('L25', 'the second item bad, the first bad too (both named)', 'bucket', index=1,
+             items=[dict(item, name='lbad1.example.com', bucket='Bad_Bucket'), dict(item, name='lbad2.example.com', bucket='B@d')],
+             field=[('custom_domain_domains[0].bucket', 'custom_domain_domains[1].bucket')]),
+        module('M01', 'domains: a wildcard name', ['domains[0].name', ('domains', 'name')],
+               domains=[{'name': '*.example.com', 'bucket': 'demo-assets'}]),
+        module('M02', 'defaults: a bad bucket name', ['defaults.bucket'], domains=[{'name': 'lbad.example.com'}],
+               defaults={'bucket': 'Bad_Bucket'}),
+        module('M03', 'domains together with domain', [('domains', 'domain')],
+               domains=[{'name': 'lbad.example.com', 'bucket': 'demo-assets'}], domain='lbad.example.com', bucket='demo-assets'),
+        module('M04', 'domains: a ttl that is not a number', ['domains[0].ttl', ('domains', 'ttl')],
+               domains=[{'name': 'lbad.example.com', 'bucket': 'demo-assets', 'ttl': 'soon'}]),
+        module('M05', 'domains: the third item without a bucket', ['domains[2].bucket'],
+               domains=[{'name': 'lbad%d.example.com' % i, 'bucket': 'B@d'} for i in (1, 2)] + [{'name': 'lbad3.example.com'}]),
+    ]
+
+
+def many_bad_items(work):
+    """One list whose every item is bad in its own way (found by the bind step's checks and reads, before any write):
+    the items, and for each (index, name, what the message about it must name)."""
+    pem, _key = make_certificate(['many8.example.com'])
+    _other_pem, other_key = make_certificate(['many8.example.com'])
+    base = {'bucket': 'demo-assets', 'region': 'cn-hangzhou'}
+    cases = [
+        ('a bad bucket name', dict(base, name='many1.example.com', bucket='Bad_Bucket'), 'bucket'),
+        ('a bucket that does not exist', dict(base, name='many2.example.com', bucket='no-such-bucket-many'), 'bucket'),
+        ('the bucket in another region', dict(base, name='many3.example.com', region='cn-shanghai'), 'region'),
+        ('a ttl below the zone edition\'s minimum', dict(base, name='many4.example.net', ttl=60), 'ttl'),
+        ('an A record in the way', dict(base, name='www.example.com', replace_records=False), 'replace_records'),
+        ('a target that is not a host name', dict(base, name='many6.example.com', target='not a host!'), 'target'),
+        ('dns alidns, zone not in the account', dict(base, name='many7.example.org', dns='alidns'), 'dns'),
+        ('a key of another certificate', dict(base, name='many8.example.com', certificate={'certificate': pem, 'private_key': other_key}),
+         'certificate'),
+        ('a wildcard name', dict(base, name='*.example.com'), 'name'),
+    ]
+    items = [item for _why, item, _key in cases]
+    expected = [{'index': i, 'name': item['name'], 'why': why, 'field': 'custom_domain_domains[%d].%s' % (i, key)}
+                for i, (why, item, key) in enumerate(cases)]
+    return items, expected
+
+
+def mixed_list(emu):
+    """One list of good items and one bad item (index 1): the plan of the good ones, the items, and what must be named."""
+    plan = []
+    for index in (1, 2, 3):
+        rr = 'mix%d' % index
+        plan.append({'domain': '%s.example.com' % rr, 'rr': rr, 'zone': 'example.com', 'bucket': 'demo-assets',
+                     'region': 'cn-hangzhou', 'target': 'demo-assets.oss-cn-hangzhou.aliyuncs.com'})
+    items = [{'name': e['domain'], 'bucket': e['bucket'], 'region': e['region']} for e in plan]
+    bad = {'name': 'mixbad.example.com', 'bucket': 'Bad_Bucket', 'region': 'cn-hangzhou'}
+    items.insert(1, bad)
+    return {'plan': plan, 'items': items, 'bad_index': 1, 'bad_name': bad['name'], 'field': 'custom_domain_domains[1].bucket'}
+
+
+def bad_inputs_playbook(work, cases, out, python, name='bad-inputs'):
     """Each case is a host (connection local) that includes its own task file: a block whose rescue keeps the failure
     message. Hosts run in parallel; a last play on localhost writes every host's result to `out`.
     Returns (playbook, inventory)."""
-    directory = os.path.join(work, 'bad-inputs')
+    directory = os.path.join(work, name)
     os.makedirs(directory, exist_ok=True)
     for case in cases:
         if case['target'] == 'role':
@@ -172,6 +285,8 @@ def bad_inputs_playbook(work, cases, out, python):
             'rescue': [{'name': 'Case %s failed as it should' % case['id'], 'ansible.builtin.set_fact': {
                 'bad_result': {'failed': True, 'msg': "{{ ansible_failed_result.msg | default('') | string }}"}}}],
         }]
+        if case.get('check'):
+            tasks[0]['check_mode'] = True   # on the block: include_role takes no check_mode
         with open(os.path.join(directory, '%s.json' % case['id']), 'w', encoding='utf-8') as handle:
             json.dump(tasks, handle, indent=1)
     plays = [
@@ -182,10 +297,10 @@ def bad_inputs_playbook(work, cases, out, python):
                 'content': "{{ dict(groups['cases'] | zip(groups['cases'] | map('extract', hostvars, 'bad_result') | map('default', {}))) "
                            "| to_nice_json }}", 'dest': out, 'mode': '0600'}}]},
     ]
-    playbook = os.path.join(work, 'bad-inputs.json')
+    playbook = os.path.join(work, '%s-playbook.json' % name)
     with open(playbook, 'w', encoding='utf-8') as handle:
         json.dump(plays, handle, indent=1)
-    inventory = os.path.join(work, 'bad-inputs-inventory.json')
+    inventory = os.path.join(work, '%s-inventory.json' % name)
     with open(inventory, 'w', encoding='utf-8') as handle:
         json.dump({'all': {'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': python},
                            'children': {'cases': {'hosts': dict((c['id'], {}) for c in cases)}},
@@ -204,8 +319,10 @@ def secrecy_setup(emu, work):
     emu.seed({'accounts': {'main': {'access_key': found['access_key'], 'secret_key': found['secret_key']}}})
     sts = emu.sts('main')
     found.update(sts_access_key=sts['AccessKeyId'], sts_secret=sts['AccessKeySecret'], sts_token=sts['SecurityToken'])
-    pem, key = make_certificate(['sec1.example.com', 'sec2.example.com', 'sec3.example.com'])
-    found.update(certificate=pem, private_key=key)
+    pem, key = make_certificate(['sec%d.example.com' % i for i in range(1, 8)])
+    # Another certificate (not a secret): with the private key above, a pair that does not match.
+    other_pem, _other_key = make_certificate(['sec7.example.com'])
+    found.update(certificate=pem, private_key=key, other_certificate=other_pem)
     files = {'certificate': os.path.join(work, 'secrecy.crt'), 'private_key': os.path.join(work, 'secrecy.key')}
     with open(files['certificate'], 'w', encoding='utf-8') as handle:
         handle.write(pem)
@@ -314,6 +431,79 @@ def secrecy_playbook(work, emu, found, files):
     with open(playbook, 'w', encoding='utf-8') as handle:
         json.dump(plays, handle, indent=1)
     return playbook, inventory, varsfile
+
+
+def secrecy_list_playbook(work, emu, found, files):
+    """List mode: the role with custom_domain_domains (a certificate as text with its private key in an item, one from
+    files, one without) and the new key pair in module_defaults; then oss_bucket_cname and oss_domain_ownership with
+    `domains` and the STS credential, including a key that does not match its certificate. Both hosts run at once."""
+    varsfile = os.path.join(work, 'secrecy-list-vars.json')
+    with open(varsfile, 'w', encoding='utf-8') as handle:
+        json.dump({'sec_access_key': found['access_key'], 'sec_secret_key': found['secret_key'],
+                   'sts_access_key': found['sts_access_key'], 'sts_secret': found['sts_secret'], 'sts_token': found['sts_token'],
+                   'sec_private_key': found['private_key'], 'sec_certificate': found['certificate'],
+                   'sec_other_certificate': found['other_certificate']}, handle)
+    os.chmod(varsfile, 0o600)
+    endpoints = {'oss_endpoint': emu.env['ALICLOUD_OSS_ENDPOINT'], 'alidns_endpoint': emu.env['ALICLOUD_ALIDNS_ENDPOINT'],
+                 'alicloud_region': 'cn-hangzhou'}
+    keys = dict(endpoints, alicloud_access_key='{{ sec_access_key }}', alicloud_secret_key='{{ sec_secret_key }}')
+    sts = dict(endpoints, alicloud_access_key='{{ sts_access_key }}', alicloud_secret_key='{{ sts_secret }}',
+               alicloud_security_token='{{ sts_token }}')
+    port = emu.dns_port
+    group = 'group/alicloud_oss.domains.alicloud'
+    inventory = os.path.join(work, 'secrecy-list-inventory.json')
+    with open(inventory, 'w', encoding='utf-8') as handle:
+        json.dump({'all': {'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable},
+                           'hosts': {'seclist': {}, 'modlist': {}}}}, handle)
+    items = [
+        {'name': 'sec4.example.com', 'bucket': 'demo-assets', 'region': 'cn-hangzhou',
+         'certificate': {'certificate': '{{ sec_certificate }}', 'private_key': '{{ sec_private_key }}'}},
+        {'name': 'sec5.example.com', 'bucket': 'demo-media', 'region': 'cn-hangzhou',
+         'certificate': {'certificate_file': files['certificate'], 'private_key_file': files['private_key']}},
+        {'name': 'sec6.example.com', 'bucket': 'demo-assets', 'region': 'cn-hangzhou'},
+    ]
+    role_vars = {'custom_domain_domains': items, 'custom_domain_resolvers': ['127.0.0.1:%d' % port], 'custom_domain_dns_port': port,
+                 'custom_domain_wait_timeout': 60}
+    with_key = {'certificate': '{{ sec_certificate }}', 'private_key': '{{ sec_private_key }}'}
+    module_tasks = [
+        {'name': 'Bind a list with a PEM certificate and key', FQCN + 'oss_bucket_cname': {
+            'domains': [{'name': 'sec7.example.com', 'bucket': 'demo-assets', 'certificate': with_key}]}, 'diff': True},
+        {'name': 'Bind the list again (no change)', FQCN + 'oss_bucket_cname': {
+            'domains': [{'name': 'sec7.example.com', 'bucket': 'demo-assets', 'certificate': with_key}]}, 'diff': True},
+        {'name': 'Tokens for a list', FQCN + 'oss_domain_ownership': {
+            'domains': [{'name': 'sec7.example.com', 'bucket': 'demo-assets'}], 'progress': {}}, 'ignore_errors': True},
+        {'name': 'Fail: a list whose key does not match its certificate', FQCN + 'oss_bucket_cname': {
+            'domains': [{'name': 'sec7.example.com', 'bucket': 'demo-assets',
+                         'certificate': {'certificate': '{{ sec_other_certificate }}', 'private_key': '{{ sec_private_key }}'}}]},
+         'ignore_errors': True},
+        {'name': 'Fail: a list with the key in defaults and a bucket that does not exist', FQCN + 'oss_bucket_cname': {
+            'domains': [{'name': 'sec7.example.com', 'bucket': 'no-such-bucket-sec'}], 'defaults': {'certificate': with_key}},
+         'ignore_errors': True},
+    ]
+    directory = os.path.join(work, 'secrecy-list')
+    os.makedirs(directory, exist_ok=True)
+    _write_json(os.path.join(directory, 'seclist.json'), [{
+        'name': 'The role in list mode with a new key pair in module_defaults', 'module_defaults': {group: keys},
+        'block': [{'name': 'Run the role', 'ansible.builtin.include_role': {'name': 'alicloud_oss.domains.custom_domain'},
+                   'vars': role_vars}]}])
+    _write_json(os.path.join(directory, 'modlist.json'), [{
+        'name': 'The modules with `domains` and an STS credential', 'module_defaults': {group: sts}, 'block': module_tasks}])
+    plays = [{'name': 'Secrecy scan, list mode', 'hosts': 'all', 'gather_facts': False,
+              'tasks': [{'name': 'Run this host\'s part', 'ansible.builtin.include_tasks': os.path.join(directory, '{{ inventory_hostname }}.json')}]}]
+    playbook = os.path.join(work, 'secrecy-list.json')
+    _write_json(playbook, plays)
+    return playbook, inventory, varsfile
+
+
+def secrecy_list_used(emu, run):
+    """The list-mode run really authenticated with the secrets: the role bound its three domains (two with the
+    certificate), the module bound sec7 with it."""
+    state = emu.state()
+    assets, media = state['buckets']['demo-assets']['cnames'], state['buckets']['demo-media']['cnames']
+    ok = all(name in assets for name in ('sec4.example.com', 'sec6.example.com', 'sec7.example.com')) and 'sec5.example.com' in media
+    ok = ok and bool(assets['sec4.example.com'].get('certificate')) and bool(media['sec5.example.com'].get('certificate'))
+    ok = ok and bool(assets['sec7.example.com'].get('certificate'))
+    return ok and not run.failed_hosts()
 
 
 def _write_json(path, data):
