@@ -5,13 +5,16 @@
 
 A DELETE answered with 404 (already gone) is not an error.
 
-JSON may be a list: one request per element. After DELAY seconds the requests are sent; STAMP_FILE then gets
+JSON may be a list: one request per element. It may also be given as "b64:" + base64(JSON): ansible-core before 2.19
+turns a templated string that looks like a dict or a list back into one, and the command module then passes its
+Python repr (single quotes), which is not JSON; the tasks therefore pass `body | to_json | b64encode`. After DELAY seconds the requests are sent; STAMP_FILE then gets
 {"before": epoch, "after": epoch} around them (the test compares these times with the waiter's progress file).
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import base64
 import json
 import sys
 import time
@@ -26,8 +29,14 @@ def call(method, url, body):
     return urlopen(request, timeout=30).read()
 
 
+def decode_body(text):
+    if text.startswith('b64:'):
+        text = base64.b64decode(text[4:]).decode('utf-8')
+    return json.loads(text)
+
+
 def main(argv):
-    method, url, body = argv[1], argv[2], json.loads(argv[3])
+    method, url, body = argv[1], argv[2], decode_body(argv[3])
     delay = float(argv[4]) if len(argv) > 4 else 0
     stamp = argv[5] if len(argv) > 5 else None
     time.sleep(delay)
