@@ -12,6 +12,9 @@
   is a bug or an SDK surprise, wrapped in an ItemError that names the item and keeps the traceback. Only
   KeyboardInterrupt and SystemExit (module.fail_json() called from a worker) stop the run; the items not started
   are then dropped.
+- run_interleaved() works on items that each go in steps with waits between them (the writes of one DNS zone, spaced by
+  the zone's pace): the workers take turns on whichever item is ready first, so that no worker sleeps through one
+  item's waits while another item could go on, and the items end together instead of one by one.
 - group_by() groups items by a key (bucket, zone) in first-seen order: results and API calls follow the input.
 - Once and Memo share one read among the items that need it (one ListCname per bucket, one zone listing per zone):
   the first caller computes it, callers that arrive meanwhile wait for that same result, and an error is shared too
@@ -23,7 +26,9 @@ The functions run in threads: the API clients they use must be safe to share, or
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import heapq
 import threading
+import time
 import traceback
 
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -150,6 +155,95 @@ def run_items(items, func, max_workers=DEFAULT_MAX_WORKERS, describe=describe_it
         # Interrupted (or a worker exited): drop the items not started; the running ones end with their current call.
         for future in pending:
             future.cancel()
+        executor.shutdown(wait=False)
+        raise
+    executor.shutdown(wait=True)
+    return results
+
+
+def _step_result(index, item, describe, error):
+    """An exception raised by one step of an item, as its ItemResult (as _run_one does for run_items)."""
+    if isinstance(error, KEPT_ERRORS):
+        return ItemResult(index, item, error=error)
+    trace = ''.join(traceback.format_exception(type(error), error, error.__traceback__))
+    try:
+        label = describe(item, index)
+    except Exception:  # pylint: disable=broad-exception-caught
+        label = 'item %d' % (index + 1)
+    return ItemResult(index, item, error=ItemError(label, error, trace))
+
+
+def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=describe_item, clock=None, sleep=None):
+    """Work on items that go in steps, the steps of all items interleaved; return [ItemResult] in input order.
+
+    start(item) returns a generator that works on the item up to its next step and then yields the time (clock()) at
+    which that step may begin (None or a past time: at once); it returns when the item is done, and its return value is
+    the ItemResult's value. Up to max_workers threads each take the waiting item that is ready first, sleep until its
+    time, and run its next step. An exception is that item's error, as in run_items(); KeyboardInterrupt and SystemExit
+    stop the run. With max_workers <= 1 everything runs in the calling thread.
+    """
+    clock = clock or time.time
+    sleep = sleep or time.sleep
+    items = list(items)
+    results = [None] * len(items)
+    steps = {}
+    waiting = [(0.0, index) for index in range(len(items))]  # a heap of (ready time, index)
+    state = dict(busy=0, stop=None)
+    turn = threading.Condition()
+
+    def advance(index):
+        """One step of the item: (None, result) when it ended, else (ready time of its next step, None)."""
+        try:
+            if index not in steps:
+                steps[index] = start(items[index])
+            ready = next(steps[index])
+        except StopIteration as end:
+            return None, ItemResult(index, items[index], value=end.value)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            return None, _step_result(index, items[index], describe, exc)
+        return (ready or 0.0), None
+
+    def worker():
+        while True:
+            with turn:
+                while not waiting and state['busy'] and state['stop'] is None:
+                    turn.wait()
+                if state['stop'] is not None or not waiting:
+                    return
+                ready, index = heapq.heappop(waiting)
+                state['busy'] += 1
+            try:
+                delay = ready - clock()
+                if delay > 0:
+                    sleep(delay)
+                ready, result = advance(index)
+            except BaseException as exc:  # KeyboardInterrupt, SystemExit: every worker stops after its current step
+                with turn:
+                    state['stop'] = exc
+                    state['busy'] -= 1
+                    turn.notify_all()
+                raise
+            with turn:
+                state['busy'] -= 1
+                if result is not None:
+                    results[index] = result
+                else:
+                    heapq.heappush(waiting, (ready, index))
+                turn.notify_all()
+
+    workers = min(int(max_workers or 1), len(items))
+    if workers <= 1:
+        worker()
+        return results
+    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix='alicloud-step')
+    futures = [executor.submit(worker) for dummy in range(workers)]
+    try:
+        for future in futures:
+            future.result()  # re-raises KeyboardInterrupt / SystemExit raised in a worker
+    except BaseException as exc:
+        with turn:
+            state['stop'] = state['stop'] or exc
+            turn.notify_all()
         executor.shutdown(wait=False)
         raise
     executor.shutdown(wait=True)

@@ -24,7 +24,7 @@ import re
 import threading
 import time
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import run_items
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import run_interleaved
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import DomainError, normalize_domain, to_unicode
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._txt import MissingDnspythonError, TxtError, parse_strings as parse_txt_strings
@@ -887,11 +887,16 @@ class ZonePacer(object):
         self.last = None
         self.refusals = 0
 
+    def ready_at(self):
+        """The time (clock) at which the zone's next write may go: 0.0 before the first write."""
+        if self.last is None or self.gap <= 0:
+            return 0.0
+        return self.last + self.gap
+
     def before_write(self):
-        if self.last is not None and self.gap > 0:
-            wait = self.last + self.gap - self.clock()
-            if wait > 0:
-                self.sleep(wait)
+        wait = self.ready_at() - self.clock()
+        if wait > 0:
+            self.sleep(wait)
 
     def after_write(self, refused):
         now = self.clock()
@@ -1053,7 +1058,15 @@ def _write_views(zone, done):
 
 
 def reconcile_cnames(api, zone, items, pacer=None, recorder=None):
-    """Read the zone back once after CNAMEs were created in it, and remove a second CNAME at any of those names.
+    """Read the zone back once after CNAMEs were created in it, and remove a second CNAME at any of those names
+    (reconcile_work(), its writes spaced by the pacer)."""
+    for dummy in reconcile_work(api, zone, items, pacer, recorder):
+        if pacer is not None:
+            pacer.before_write()
+
+
+def reconcile_work(api, zone, items, pacer=None, recorder=None):
+    """reconcile_cnames() as a generator that yields, before each write, the time the pacer lets it go.
 
     Alibaba Cloud DNS accepts several CNAMEs at one name and line (weighted round robin), so two runs, or a retry after a
     lost answer, could leave two. A duplicate of the same value is deleted (the record created here goes when an older one
@@ -1084,8 +1097,7 @@ def reconcile_cnames(api, zone, items, pacer=None, recorder=None):
             item.notes.append('a CNAME to %s already existed at %s (an earlier or concurrent run): the duplicate created here was removed'
                               % (record.value, fqdn_of(record.rr, zone)))
         for have in extra:
-            if pacer is not None:
-                pacer.before_write()
+            yield pacer.ready_at() if pacer is not None else 0.0
             try:
                 api.delete_record(zone, have)
             except Exception as exc:  # pylint: disable=broad-except
@@ -1101,8 +1113,18 @@ def run_zone(api, zone, items, step, check_mode=False, pacer=None, recorder=None
     """Plan every item of one zone from one listing, then (unless check mode) make the writes, one after the other.
 
     Each item's plan reads the listing as the plans before it left it, so check mode predicts what the real run writes.
-    A PlanError or an API error is the item's own (item.error); the next items go on.
+    A PlanError or an API error is the item's own (item.error); the next items go on. (zone_work() is the same as a
+    generator: run_list_step() interleaves the writes of many zones.)
     """
+    for dummy in zone_work(api, zone, items, step, check_mode, pacer, recorder):
+        if pacer is not None:
+            pacer.before_write()
+    return items
+
+
+def zone_work(api, zone, items, step, check_mode=False, pacer=None, recorder=None):
+    """run_zone() as a generator: before each write it yields the time at which the zone's pacer lets the write go, so
+    that the caller can work on other zones meanwhile instead of sleeping."""
     listing = api.list_zone_records(zone)
     for item in items:
         try:
@@ -1117,8 +1139,7 @@ def run_zone(api, zone, items, step, check_mode=False, pacer=None, recorder=None
         for write in plan.steps:
             single = ItemPlan(zone)
             single.steps.append(write)
-            if pacer is not None:
-                pacer.before_write()
+            yield pacer.ready_at() if pacer is not None else 0.0
             try:
                 run_steps(api, single, item.done)
             except Exception as exc:  # pylint: disable=broad-except
@@ -1128,7 +1149,8 @@ def run_zone(api, zone, items, step, check_mode=False, pacer=None, recorder=None
                 if pacer is not None:
                     pacer.after_write(recorder.take() if recorder is not None else 0)
     if not check_mode:
-        reconcile_cnames(api, zone, [item for item in items if item.error is None], pacer, recorder)
+        for ready in reconcile_work(api, zone, [item for item in items if item.error is None], pacer, recorder):
+            yield ready
     return items
 
 
@@ -1290,7 +1312,7 @@ def run_list_step(api, progress, step, settings_of, check_mode=False, concurrenc
     """alidns_record in list mode: one step (ownership, records or cleanup) for every domain whose turn it is.
 
     Alibaba Cloud DNS is read once per zone (and the zone list once, when a domain has no zone yet); the zones are worked
-    on concurrently, the writes of one zone one after the other (ZonePacer). External domains get records to add or to
+    on concurrently and their writes interleaved, the writes of one zone one after the other (ZonePacer). External domains get records to add or to
     remove. progress is updated in place; returns (results in input order, diff {'before': {...}, 'after': {...}}).
     """
     clock = clock or time.time
@@ -1318,11 +1340,13 @@ def run_list_step(api, progress, step, settings_of, check_mode=False, concurrenc
             zones.append(item.zone)
 
     def work(zone):
-        pacer = ZonePacer(clock, sleep)
-        run_zone(api, zone, [item for item in alidns if item.zone == zone and item.error is None], step, check_mode, pacer, recorder)
-        return pacer
+        return zone_work(api, zone, [item for item in alidns if item.zone == zone and item.error is None], step, check_mode,
+                         ZonePacer(clock, sleep), recorder)
 
-    for outcome in run_items(zones, work, max_workers=concurrency, describe=lambda zone, index: 'zone %s' % zone):
+    # The zones take turns: a worker writes to whichever zone may take its next write first, instead of sleeping
+    # through one zone's pace while other zones could go on (so the zones end together, not one after the other).
+    for outcome in run_interleaved(zones, work, max_workers=concurrency, describe=lambda zone, index: 'zone %s' % zone,
+                                   clock=clock, sleep=sleep):
         if outcome.failed:  # the zone listing itself failed: every domain of the zone shares the error
             for item in alidns:
                 if item.zone == outcome.item and item.error is None and item.plan is None:

@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudError, AlicloudNotFoundError
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import (
-    ItemError, ItemResult, Memo, Once, describe_item, group_by, run_items,
+    ItemError, ItemResult, Memo, Once, describe_item, group_by, run_interleaved, run_items,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import DomainError
 
@@ -193,6 +193,123 @@ def test_item_result_equality_and_repr():
 
 
 # -- group_by ----------------------------------------------------------------------------------------------------------
+
+# -- run_interleaved ---------------------------------------------------------------------------------------------------
+
+class FakeTime(object):
+    """A clock that moves only when slept on (thread-safe), and the sleeps made."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.slept = []
+        self.lock = threading.Lock()
+
+    def clock(self):
+        with self.lock:
+            return self.now
+
+    def sleep(self, seconds):
+        with self.lock:
+            self.slept.append(seconds)
+            self.now += seconds
+
+
+def paced(log, fake, name, steps, gap):
+    """An item of `steps` steps, each at least `gap` after the one before (like a zone's writes)."""
+    last = None
+    for number in range(steps):
+        yield (last + gap) if last is not None else 0.0
+        last = fake.clock()
+        log.append((name, number, last))
+    return '%s done' % name
+
+
+def test_interleaved_items_take_turns_and_end_together():
+    fake = FakeTime()
+    log = []
+    results = run_interleaved(['a', 'b', 'c'], lambda name: paced(log, fake, name, 4, 1.0), max_workers=1,
+                              clock=fake.clock, sleep=fake.sleep)
+    assert [result.value for result in results] == ['a done', 'b done', 'c done']
+    # one worker, three zones each needing 1 s between its writes: the zones take turns, so 12 writes take ~3 s of
+    # waits, not the 9 s of one zone after the other
+    assert [entry[0] for entry in log[:6]] == ['a', 'b', 'c', 'a', 'b', 'c']
+    assert fake.now == pytest.approx(3.0)
+    for name in 'abc':
+        times = [entry[2] for entry in log if entry[0] == name]
+        assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[1:]))
+
+
+def test_interleaved_results_in_input_order_with_threads():
+    log = []
+    lock = threading.Lock()
+
+    def start(item):
+        for number in range(3):
+            yield None
+            with lock:
+                log.append((item, number))
+            time.sleep(0.001 * (item % 3))
+        return item * 10
+
+    results = run_interleaved(range(12), start, max_workers=4)
+    assert [result.value for result in results] == [item * 10 for item in range(12)]
+    assert [result.index for result in results] == list(range(12))
+    assert sorted(log) == sorted((item, number) for item in range(12) for number in range(3))
+    for item in range(12):  # each item's steps ran in order
+        assert [number for name, number in log if name == item] == [0, 1, 2]
+
+
+def test_interleaved_each_failure_is_its_own():
+    def start(item):
+        yield None
+        if item == 'api':
+            raise AlicloudError('Throttling', 'slow down')
+        if item == 'bug':
+            raise KeyError('oops')
+        yield None
+        return item
+
+    results = run_interleaved(['ok', 'api', 'bug', 'fine'], start, max_workers=2, describe=lambda item, index: 'zone %s' % item)
+    assert [result.value for result in results] == ['ok', None, None, 'fine']
+    assert isinstance(results[1].error, AlicloudError)
+    assert isinstance(results[2].error, ItemError)
+    assert results[2].error.message.startswith('zone bug: unexpected error KeyError')
+    assert 'KeyError' in results[2].error.traceback
+
+
+def test_interleaved_a_failing_start_is_the_items_error():
+    def start(item):
+        if item == 2:
+            raise ValueError('bad zone')
+        return iter([None])
+
+    results = run_interleaved([1, 2, 3], start, max_workers=3)
+    assert [result.failed for result in results] == [False, True, False]
+    assert str(results[1].error) == 'bad zone'
+
+
+@pytest.mark.parametrize('max_workers', [1, 3])
+@pytest.mark.parametrize('exception', [KeyboardInterrupt, SystemExit])
+def test_interleaved_interrupts_propagate_and_stop_the_rest(exception, max_workers):
+    steps = []
+    lock = threading.Lock()
+
+    def start(item):
+        for number in range(50):
+            yield None
+            with lock:
+                steps.append(item)
+            if item == 0 and number == 2:
+                raise exception()
+
+    with pytest.raises(exception):
+        run_interleaved(range(4), start, max_workers=max_workers)
+    assert len(steps) < 4 * 50
+
+
+def test_interleaved_no_items():
+    assert run_interleaved([], lambda item: iter(()), max_workers=4) == []
+
 
 def test_group_by_keeps_first_seen_order():
     items = [dict(name='a', bucket='b2'), dict(name='b', bucket='b1'), dict(name='c', bucket='b2'), dict(name='d', bucket='b3'),
