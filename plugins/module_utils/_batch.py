@@ -178,18 +178,30 @@ def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=desc
 
     start(item) returns a generator that works on the item up to its next step and then yields the time (clock()) at
     which that step may begin (None or a past time: at once); it returns when the item is done, and its return value is
-    the ItemResult's value. Up to max_workers threads each take the waiting item that is ready first, sleep until its
-    time, and run its next step. An exception is that item's error, as in run_items(); KeyboardInterrupt and SystemExit
-    stop the run. With max_workers <= 1 everything runs in the calling thread.
+    the ItemResult's value. Up to max_workers threads each take the waiting item that is ready first, once its time has
+    come, and run its next step; a worker holds no item while it waits, so an item put back with an earlier time is
+    taken first. An exception is that item's error, as in run_items(); KeyboardInterrupt and SystemExit stop the run.
+    With max_workers <= 1 everything runs in the calling thread. clock and sleep may be injected (tests).
     """
     clock = clock or time.time
-    sleep = sleep or time.sleep
     items = list(items)
     results = [None] * len(items)
     steps = {}
     waiting = [(0.0, index) for index in range(len(items))]  # a heap of (ready time, index)
     state = dict(busy=0, stop=None)
     turn = threading.Condition()
+
+    def wait_for(delay):
+        """Wait (turn held) until the first waiting item is ready or another item is put back: a waiting worker holds no
+        item, so that an item that becomes ready earlier is taken at once."""
+        if sleep is None or sleep is time.sleep:
+            turn.wait(delay)
+        else:  # an injected clock (tests): sleep on it, then look again
+            turn.release()
+            try:
+                sleep(delay)
+            finally:
+                turn.acquire()
 
     def advance(index):
         """One step of the item: (None, result) when it ended, else (ready time of its next step, None)."""
@@ -203,19 +215,28 @@ def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=desc
             return None, _step_result(index, items[index], describe, exc)
         return (ready or 0.0), None
 
+    def take():
+        """The next item whose step may begin now (turn held), or None when the run is over."""
+        while state['stop'] is None:
+            if waiting:
+                delay = waiting[0][0] - clock()
+                if delay <= 0:
+                    state['busy'] += 1
+                    return heapq.heappop(waiting)[1]
+                wait_for(delay)
+            elif state['busy']:
+                turn.wait()  # an item being worked on may be put back
+            else:
+                return None
+        return None
+
     def worker():
         while True:
             with turn:
-                while not waiting and state['busy'] and state['stop'] is None:
-                    turn.wait()
-                if state['stop'] is not None or not waiting:
-                    return
-                ready, index = heapq.heappop(waiting)
-                state['busy'] += 1
+                index = take()
+            if index is None:
+                return
             try:
-                delay = ready - clock()
-                if delay > 0:
-                    sleep(delay)
                 ready, result = advance(index)
             except BaseException as exc:  # KeyboardInterrupt, SystemExit: every worker stops after its current step
                 with turn:

@@ -239,6 +239,22 @@ def test_interleaved_items_take_turns_and_end_together():
         assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[1:]))
 
 
+def test_interleaved_a_third_item_is_not_held_back_by_two_slow_ones():
+    """Two slow items wait 0.5 s between their steps; the two workers must not sleep through those waits while a third
+    item could go on (as one worker per item would): its five steps are done long before the slow items end."""
+    done = {}
+    begin = time.time()
+
+    def start(item):
+        for dummy in range(2 if item.startswith('slow') else 5):
+            yield time.time() + (0.5 if item.startswith('slow') else 0.0)
+        done[item] = time.time() - begin
+
+    results = run_interleaved(['slow1', 'slow2', 'fast'], start, max_workers=2)
+    assert all(result.ok for result in results)
+    assert done['fast'] < 0.4 <= min(done['slow1'], done['slow2'])
+
+
 def test_interleaved_results_in_input_order_with_threads():
     log = []
     lock = threading.Lock()
