@@ -88,10 +88,13 @@ options:
           certificate_file:
             description:
               - Path of the PEM certificate, instead of C(certificate).
+              - A file encrypted with Ansible Vault is decrypted on the controller by M(alicloud_oss.domains.oss_bucket_cname),
+                as the P(ansible.builtin.file#lookup) lookup does.
             type: path
           private_key_file:
             description:
               - Path of the PEM private key, instead of C(private_key).
+              - A file encrypted with Ansible Vault is decrypted as for C(certificate_file).
             type: path
           force:
             description:
