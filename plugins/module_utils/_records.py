@@ -1143,6 +1143,12 @@ def zone_work(api, zone, items, step, check_mode=False, pacer=None, recorder=Non
             try:
                 run_steps(api, single, item.done)
             except Exception as exc:  # pylint: disable=broad-except
+                if write[0] == 'create' and getattr(exc, 'code', None) == 'DomainRecordDuplicate':
+                    # Alibaba Cloud DNS refuses only an identical record: another run (or a person) created exactly this
+                    # one since the zone was read. The record is as wanted; nothing is left to do for it.
+                    item.notes.append('%s was created meanwhile by another writer (DomainRecordDuplicate): it is as wanted'
+                                      % write[1].describe())
+                    continue
                 item.error = exc
                 break
             finally:

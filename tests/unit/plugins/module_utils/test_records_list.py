@@ -207,6 +207,27 @@ def test_a_second_cname_that_appears_meanwhile_is_not_left_next_to_ours():
     assert [(r.rr, r.value) for r in api.zones['example.com']] == [('a', 'other.example.net')]
 
 
+def test_an_identical_record_created_meanwhile_by_another_run_is_as_wanted():
+    """A concurrent run created the very CNAME after our listing: Alidns answers DomainRecordDuplicate; the domain is done,
+    with a note, not failed (the other domains go on)."""
+    api = FakeZoneAPI()
+    real_add = api.add_record
+
+    def add_record(zone, record):
+        if record.rr == 'a':
+            api.seed('a', 'CNAME', TARGET)  # the other run's write
+            raise AlicloudServiceError('DomainRecordDuplicate', 'The DNS record already exists.', http_status=400)
+        return real_add(zone, record)
+
+    api.add_record = add_record
+    items = [item('a.example.com'), item('b.example.com')]
+    run_zone(api, 'example.com', items, 'records')
+    assert items[0].error is None and items[1].error is None
+    assert any('created meanwhile by another writer' in note for note in items[0].notes)
+    assert items[0].done == [] and [action for action, record in items[1].done] == ['create']
+    assert sorted((r.rr, r.value) for r in api.zones['example.com']) == [('a', TARGET), ('b', TARGET)]
+
+
 def test_unbound_domain_loses_its_cname_and_txt_only():
     api = FakeZoneAPI()
     api.seed('a', 'CNAME', TARGET)
