@@ -266,6 +266,7 @@ TRANSIENT_CODES = frozenset([
 # Transient answers that say the request came too early (Alidns refuses a write while the zone's previous one is being
 # applied), not that something broke: like throttling, retried until the time bound without using up api_retries.
 TOO_EARLY_CODES = frozenset(['LastOperationNotFinished'])
+TOO_EARLY_BASE_DELAY = 0.2  # seconds: the first retry after a too-early answer waits 0.1 to 0.2 s, then the delay doubles
 AUTH_CODES = frozenset([
     'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'InvalidAccessKeyId.Inactive',
     'Forbidden.RAM', 'Forbidden', 'AccessDenied', 'NoPermission', 'NotAuthorized',
@@ -400,7 +401,11 @@ class RetryPolicy(object):
         retry_after = getattr(error, 'retry_after', None)
         if retry_after:
             return min(self.max_delay, float(retry_after)) * (1.0 + 0.25 * self._rand())
-        ceiling = min(self.max_delay, self.base_delay * (2 ** retry_number))
+        base = self.base_delay
+        if getattr(error, 'code', None) in TOO_EARLY_CODES:
+            # The zone's previous write is being applied: that takes a fraction of a second, so start short (and grow).
+            base = min(base, TOO_EARLY_BASE_DELAY)
+        ceiling = min(self.max_delay, base * (2 ** retry_number))
         return ceiling / 2.0 + self._rand() * ceiling / 2.0
 
     def delays(self):

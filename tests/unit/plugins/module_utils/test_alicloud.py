@@ -347,6 +347,17 @@ def test_last_operation_not_finished_does_not_use_up_the_attempts():
         policy.run(_Flaky([early]))
 
 
+def test_a_too_early_answer_is_retried_after_a_short_delay_that_grows():
+    # The zone's previous write takes a fraction of a second to apply: the first retry waits 0.1-0.2 s, not 0.25-0.5 s.
+    policy, sleeps = _policy(max_attempts=3, rand=lambda: 1.0)
+    early = error_from_code('LastOperationNotFinished', 'Last operation is not finished, please try again later.', http_status=400)
+    assert policy.run(_Flaky([early] * 4)) == 'ok'
+    assert sleeps == [0.2, 0.4, 0.8, 1.6]
+    policy, sleeps = _policy(max_attempts=3, rand=lambda: 1.0)
+    assert policy.run(_Flaky([error_from_code('ServiceUnavailable', 'busy', http_status=503)])) == 'ok'
+    assert sleeps == [0.5]  # other transient errors keep the policy's base delay
+
+
 def test_throttling_is_not_retried_when_retries_are_off():
     policy, sleeps = _policy(max_attempts=1)
     func = _Flaky([error_from_code('Throttling.User', 'slow down', http_status=400)])
