@@ -63,7 +63,7 @@ def _fallback(option):
 
 
 def alicloud_argument_spec():
-    """The options every API module shares; documented by the alicloud_oss.domains.alicloud fragment."""
+    """The options every API module shares; documented by the alicloud_oss.domains._alicloud fragment."""
     _ENV_USED.clear()
     return dict(
         alicloud_access_key=dict(type='str', aliases=['access_key', 'access_key_id'], no_log=False,

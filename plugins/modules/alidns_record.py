@@ -45,8 +45,8 @@ description:
     makes.
 author: alicloud_oss.domains contributors (@alicloud-oss)
 extends_documentation_fragment:
-  - alicloud_oss.domains.alicloud
-  - alicloud_oss.domains.attributes
+  - alicloud_oss.domains._alicloud
+  - alicloud_oss.domains._attributes
   - alicloud_oss.domains._domain_items
 options:
   record:

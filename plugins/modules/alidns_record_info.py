@@ -17,8 +17,8 @@ description:
   - Names are matched exactly, never by keyword search.
 author: alicloud_oss.domains contributors (@alicloud-oss)
 extends_documentation_fragment:
-  - alicloud_oss.domains.alicloud
-  - alicloud_oss.domains.attributes.info_module
+  - alicloud_oss.domains._alicloud
+  - alicloud_oss.domains._attributes.info_module
 options:
   record:
     description:

@@ -32,8 +32,8 @@ description:
     of the next step.
   - Step V(rebind) binds again the domains whose ownership record was published (phase C(ownership_pending)).
 extends_documentation_fragment:
-  - alicloud_oss.domains.alicloud
-  - alicloud_oss.domains.attributes
+  - alicloud_oss.domains._alicloud
+  - alicloud_oss.domains._attributes
   - alicloud_oss.domains._domain_items
 options:
   bucket:

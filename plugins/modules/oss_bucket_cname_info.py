@@ -17,8 +17,8 @@ description:
     of days until the certificate expires.
   - Optionally reads the ownership verification token of each domain (GetCnameToken); it never creates one.
 extends_documentation_fragment:
-  - alicloud_oss.domains.alicloud
-  - alicloud_oss.domains.attributes.info_module
+  - alicloud_oss.domains._alicloud
+  - alicloud_oss.domains._attributes.info_module
 options:
   bucket:
     description:

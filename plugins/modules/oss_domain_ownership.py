@@ -25,8 +25,8 @@ description:
     the domain moves on to phase C(ownership_pending) with its C(ownership_record), ready for
     M(alicloud_oss.domains.alidns_record). The domains are worked on concurrently; one domain's failure is its own.
 extends_documentation_fragment:
-  - alicloud_oss.domains.alicloud
-  - alicloud_oss.domains.attributes
+  - alicloud_oss.domains._alicloud
+  - alicloud_oss.domains._attributes
   - alicloud_oss.domains._domain_items
 options:
   bucket:

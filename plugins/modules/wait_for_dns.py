@@ -41,7 +41,7 @@ description:
     that answers every network alike without the record (as the local emulator does), cannot show the line from here: the
     domain is then left V(waiting) with a note that says so, instead of waiting in vain."
 extends_documentation_fragment:
-  - alicloud_oss.domains.attributes.dns_query
+  - alicloud_oss.domains._attributes.dns_query
   - alicloud_oss.domains._domain_items
 author:
   - alicloud_oss.domains contributors (@alicloud-oss)

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# This file is PRIVATE to the collection: other collections must not use it; it can change at any time.
 # Copyright (c) alicloud_oss.domains contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -28,7 +29,7 @@ attributes:
     description: Use C(group/alicloud_oss.domains.alicloud) in C(module_defaults) to set defaults for this module.
     support: full
     membership:
-      - alicloud_oss.domains.alicloud
+      - alicloud_oss.domains._alicloud
 '''
 
     # Read-only modules.
@@ -52,7 +53,7 @@ attributes:
     description: Use C(group/alicloud_oss.domains.alicloud) in C(module_defaults) to set defaults for this module.
     support: full
     membership:
-      - alicloud_oss.domains.alicloud
+      - alicloud_oss.domains._alicloud
 '''
 
     # Modules that only query DNS and are not in the action group.
