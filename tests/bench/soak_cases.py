@@ -18,7 +18,7 @@ ROLE_FIELDS = (
     'custom_domain_name', 'custom_domain_bucket', 'custom_domain_region', 'custom_domain_state', 'custom_domain_dns',
     'custom_domain_target', 'custom_domain_ttl', 'custom_domain_line', 'custom_domain_verify_ownership',
     'custom_domain_keep_ownership_record', 'custom_domain_replace_records', 'custom_domain_certificate',
-    'custom_domain_delete_certificate', 'custom_domain_wait', 'custom_domain_wait_timeout', 'custom_domain_wait_slice',
+    'custom_domain_delete_certificate', 'custom_domain_wait', 'custom_domain_wait_timeout',
     'custom_domain_resolvers', 'custom_domain_dns_port', 'custom_domain_bind_retries', 'custom_domain_bind_delay',
     'custom_domain_records_file', 'custom_domain_summary',
 )
