@@ -888,10 +888,12 @@ class ZonePacer(object):
         self.refusals = 0
 
     def ready_at(self):
-        """The time (clock) at which the zone's next write may go: 0.0 before the first write."""
-        if self.last is None or self.gap <= 0:
+        """The time (clock) at which the zone's next write may go: 0.0 before the first write. Without a gap it is the
+        time of the last write (already past), so that among zones that may all write now, the one that wrote longest
+        ago goes first (the zones take turns instead of one zone writing until it is refused)."""
+        if self.last is None:
             return 0.0
-        return self.last + self.gap
+        return self.last + max(self.gap, 0.0)
 
     def before_write(self):
         wait = self.ready_at() - self.clock()

@@ -314,3 +314,25 @@ def test_policy_recorder_counts_the_too_early_refusals_of_this_thread():
 
     assert policy.run(write) == 'ok'
     assert recorder.take() == 1 and recorder.take() == 0
+
+
+def test_zones_that_may_all_write_now_take_turns():
+    """Before any refusal taught a zone's pacer a gap, every zone may write at once: the zone that wrote longest ago goes
+    first, so that the writes alternate between zones instead of one zone writing until Alibaba Cloud DNS refuses it."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import run_interleaved
+
+    api = FakeZoneAPI()
+    api.zones['example.net'] = []
+    now = [0.0]
+
+    def clock():
+        now[0] += 0.01
+        return now[0]
+
+    items = {'example.com': [item('a%d.example.com' % i) for i in range(3)],
+             'example.net': [item('b%d.example.net' % i, entry=dict(zone='example.net')) for i in range(3)]}
+    results = run_interleaved(['example.com', 'example.net'], lambda zone: _records.zone_work(
+        api, zone, items[zone], 'records', pacer=ZonePacer(clock, lambda seconds: None)), max_workers=1, clock=clock,
+        sleep=lambda seconds: None)
+    assert all(result.ok for result in results)
+    assert [write[1][0] for write in api.writes if write[0] == 'add'] == ['a', 'b', 'a', 'b', 'a', 'b']
