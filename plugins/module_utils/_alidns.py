@@ -23,7 +23,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
     AlicloudValidationError, error_from_code, split_endpoint,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
-    Record, fqdn_of, longest_zone,
+    Record, fqdn_of, longest_zone, ttl_refusal,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _permissions
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _ratelimit
@@ -335,25 +335,25 @@ class AlidnsAPI(object):
         return record.record_id
 
     def _explained(self, zone, record, exc):
-        """The error to raise for a refused add or update: QuotaExceeded.TTL names the range the zone allows."""
+        """The error to raise for a refused add or update: QuotaExceeded.TTL gets the message of the check made before the
+        first write (_records.ttl_refusal: the option, the zone's edition and its minimum)."""
         if exc.code != 'QuotaExceeded.TTL':
             return exc
         # The range depends on the zone's edition (https://www.alibabacloud.com/help/doc-detail/29806.htm); ask the zone.
         try:
-            info = self.call('DescribeDomainInfo', domain_name=zone)
+            info = self.zone_info(zone)
         except AlicloudError:
             info = {}
-        edition = info.get('VersionName') or info.get('VersionCode')
-        low = info.get('MinTtl')
-        if edition and low:
-            allowed = 'the zone %s is on the Alidns edition "%s", which allows TTLs from %s to 86400 seconds' % (zone, edition, low)
-        else:
-            allowed = ('TTLs must lie in the range of the zone\'s edition: from 600 seconds (free and personal editions), 60 '
-                       '(enterprise standard) or 1 (enterprise ultimate), up to 86400')
-        message = ('Alibaba Cloud DNS refused TTL %s for the %s record of %s: %s. Set ttl within that range, or move the zone to '
-                   'an edition that allows it. (%s)' % (record.ttl, record.type, fqdn_of(record.rr, zone), allowed, exc.message))
+        message = ttl_refusal(record.ttl, fqdn_of(record.rr, zone), zone, info, written=True, service_message=exc.message)
         return AlicloudValidationError(exc.code, message, request_id=exc.request_id, http_status=exc.http_status,
                                        details=exc.details)
+
+    def set_record_status(self, zone, record):
+        """SetDomainRecordStatus to record.status (ENABLE, or DISABLE for a paused record)."""
+        status = 'Disable' if (record.status or '').upper() == 'DISABLE' else 'Enable'
+        request = self._request('SetDomainRecordStatus', record_id=record.record_id, status=status)
+        self._policy_factory().run(self._invoke, 'set_domain_record_status', request, zone)
+        return record.record_id
 
     def delete_record(self, zone, record):
         """DeleteDomainRecord; a record that is already gone counts as deleted."""

@@ -363,13 +363,34 @@ class WaitResult(object):
             self.elapsed, timeout, len(pending), len(self.states), self.rounds, ' | '.join(state.describe() for state in pending))
 
 
-def wait_for_records(specs, check_round, timeout, delays=None, clock=_monotonic, sleep=time.sleep, on_round=None):
+NO_TIME_LEFT = 'no time left before the timeout'
+
+
+def informative(outcome):
+    """Whether a check found anything: not when every query of it was cut by the deadline (no time left), so that the
+    last answers of the nameservers, not "no time left", are what the result and the timeout message show."""
+    if outcome.done or outcome.fatal or outcome.unobservable or outcome.target:
+        return True
+    said = list(outcome.nameservers.values()) + ([outcome.error] if outcome.error else [])
+    return not said or not all(isinstance(answer, str) and NO_TIME_LEFT in answer for answer in said)
+
+
+def _last_round_sleep(delay, remaining, reserve):
+    """The pause before the next round: the round that would start at the deadline starts `reserve` seconds before it, so
+    that its queries have time to be answered (once: a pause already within the reserve runs to the deadline)."""
+    if delay >= remaining > reserve > 0:
+        return remaining - reserve
+    return min(delay, remaining)
+
+
+def wait_for_records(specs, check_round, timeout, delays=None, clock=_monotonic, sleep=time.sleep, on_round=None, reserve=0.0):
     """Check ``specs`` in rounds until all are done or ``timeout`` seconds passed.
 
     ``check_round(pending_specs)`` returns one Outcome per spec (same order). Done records are not asked again.
     A round always runs at least once (``timeout=0`` means "check once"); the sleep before the next round follows
     ``delays`` (an iterator, default ``backoff_schedule()``) and never runs past the deadline.
     ``on_round(rounds, elapsed, states)`` is called after each round. Errors from check_round propagate.
+    ``reserve``: the last round starts that long before the deadline (the queries get what is left of the timeout).
     """
     if delays is None:
         delays = backoff_schedule()
@@ -383,7 +404,8 @@ def wait_for_records(specs, check_round, timeout, delays=None, clock=_monotonic,
         elapsed = clock() - start
         for state, outcome in zip(pending, outcomes):
             state.checks += 1
-            state.last = outcome
+            if informative(outcome) or state.checks == 1:
+                state.last = outcome
             state.elapsed = elapsed
             if outcome.done:
                 state.done = True
@@ -394,7 +416,7 @@ def wait_for_records(specs, check_round, timeout, delays=None, clock=_monotonic,
         remaining = timeout - elapsed
         if remaining <= 0:
             return WaitResult(states, rounds, elapsed, True)
-        sleep(max(0.0, min(next(delays), remaining)))
+        sleep(max(0.0, _last_round_sleep(next(delays), remaining, reserve)))
 
 
 def progress_line(rounds, elapsed, states, queries, now=None):
@@ -483,6 +505,9 @@ class Resolver(object):
         self.query_retries = query_retries
         self.max_workers = max_workers
         self.queries = 0
+        # The time (_monotonic) by which every query must be over: the wait's deadline. A query gets what is left of it
+        # (at most query_timeout), and none is sent once it passed, so retries and the delegation walk never overrun it.
+        self.deadline = None
         self._count_lock = threading.Lock()
         self._memo = _Memo()
         self._record_pool = None
@@ -504,11 +529,24 @@ class Resolver(object):
 
     # -- transport ----------------------------------------------------------------------------------------
 
+    def time_for_query(self):
+        """Seconds the next query may take: query_timeout, cut to what is left before the deadline (None: no time left)."""
+        if self.deadline is None:
+            return self.query_timeout
+        left = self.deadline - _monotonic()
+        if left <= 0.001:
+            return None
+        return min(self.query_timeout, left)
+
     def _query(self, qname, rtype, address, port, recursion, subnet=None):
         """One query (UDP, TCP on truncation). Returns an _Answer; network problems become rcode 'timeout'/'error'.
 
         subnet (``address/prefix``) adds an EDNS Client Subnet option (RFC 7871): the answer of the view of that network.
+        No query is sent once the deadline passed (rcode 'timeout', "no time left").
         """
+        timeout = self.time_for_query()
+        if timeout is None:
+            return _Answer('timeout', error=NO_TIME_LEFT)
         options = [dns.edns.ECSOption.from_text(subnet)] if subnet else None
         message = dns.message.make_query(qname, rtype, use_edns=0, payload=EDNS_PAYLOAD, options=options)
         if not recursion:
@@ -516,13 +554,16 @@ class Resolver(object):
         with self._count_lock:
             self.queries += 1
         try:
-            response = dns.query.udp(message, address, port=port, timeout=self.query_timeout)
+            response = dns.query.udp(message, address, port=port, timeout=timeout)
             if response.flags & dns.flags.TC:
+                timeout = self.time_for_query()
+                if timeout is None:
+                    return _Answer('timeout', error=NO_TIME_LEFT + ' (the answer was truncated)')
                 with self._count_lock:
                     self.queries += 1
-                response = dns.query.tcp(message, address, port=port, timeout=self.query_timeout)
+                response = dns.query.tcp(message, address, port=port, timeout=timeout)
         except dns.exception.Timeout:
-            return _Answer('timeout', error='timeout after {0}s'.format(self.query_timeout))
+            return _Answer('timeout', error='timeout after {0:g}s'.format(round(timeout, 3)))
         except (dns.exception.DNSException, socket.error, OSError, EOFError) as exc:
             return _Answer('error', error='{0}: {1}'.format(type(exc).__name__, exc))
         return _Answer(dns.rcode.to_text(response.rcode()), response=response)
@@ -893,7 +934,7 @@ class WaitItem(object):
         return ' | '.join(state.describe() for state in self.states if not state.done)
 
 
-def wait_items(items, check_round, timeout, final=True, clock=time.time, sleep=time.sleep, delays=None):
+def wait_items(items, check_round, timeout, final=True, clock=time.time, sleep=time.sleep, delays=None, reserve=0.0):
     """Check the pending items in rounds until each is resolved, failed, unobservable or past its deadline, or until
     ``timeout`` seconds (this module run) are over. Returns the number of rounds.
 
@@ -915,7 +956,8 @@ def wait_items(items, check_round, timeout, final=True, clock=time.time, sleep=t
         now = clock()
         for (item, state), outcome in zip(pairs, outcomes):
             state.checks += 1
-            state.last = outcome
+            if informative(outcome) or state.checks == 1:
+                state.last = outcome
             state.elapsed = now - start
             state.done = bool(outcome.done)
         for item in active:
@@ -940,7 +982,7 @@ def wait_items(items, check_round, timeout, final=True, clock=time.time, sleep=t
                 for item in pending:
                     item.finish('timeout', at=now)
             break
-        wake = min([next(delays), end - now] + [item.deadline - now for item in pending])
+        wake = _last_round_sleep(min([next(delays)] + [item.deadline - now for item in pending]), end - now, reserve)
         sleep(max(0.0, wake))
     return rounds
 
@@ -1101,7 +1143,7 @@ def apply_item(entry, item, step, wait, check_mode, now, final=True):
 
 
 def run_list(progress, step, settings_of, check_round, timeout, time_left=None, check_mode=False, line_subnets=None,
-             clock=time.time, sleep=time.sleep, delays=None):
+             clock=time.time, sleep=time.sleep, delays=None, reserve=0.0):
     """wait_for_dns in list mode: wait for the records of the domains ``step`` concerns, each until its own deadline.
 
     progress: the previous step's progress (updated in place); settings_of(entry) -> {wait, wait_timeout}.
@@ -1117,7 +1159,7 @@ def run_list(progress, step, settings_of, check_round, timeout, time_left=None, 
         settings = settings_of(entry) or {}
         wait = settings.get('wait', True) is not False
         items.append(plan_item(entry, step, wait, settings.get('wait_timeout', 600), started, line_subnets, check_mode))
-    rounds = wait_items(items, check_round, timeout, final=final, clock=clock, sleep=sleep, delays=delays)
+    rounds = wait_items(items, check_round, timeout, final=final, clock=clock, sleep=sleep, delays=delays, reserve=reserve)
     now = clock()
     results = []
     remaining = 0.0
@@ -1142,7 +1184,7 @@ def argument_spec():
     return dict(
         records=dict(type='list', elements='dict', options=dict(
             name=dict(type='str', required=True),
-            type=dict(type='str', required=True, choices=list(RECORD_TYPES)),
+            type=dict(type='str', required=True),  # any case: checked by build_specs
             value=dict(type='str'),
             values=dict(type='list', elements='str'),
             mode=dict(type='str', default='equals', choices=list(MODES)),
@@ -1180,7 +1222,9 @@ def build_specs(records):
     for index, record in enumerate(records):
         field = 'records[{0}]'.format(index)
         name = normalize_name(record['name'], field=field + '.name')
-        rtype = record['type'].upper()
+        rtype = record['type'].strip().upper()
+        if rtype not in RECORD_TYPES:
+            raise ValueError('{0}.type: unknown record type {1!r}; use one of {2}'.format(field, record['type'], ', '.join(RECORD_TYPES)))
         if record.get('value') is not None and record.get('values') is not None:
             raise ValueError('{0}: set either value or values, not both'.format(field))
         if record.get('value') is not None:
@@ -1233,6 +1277,12 @@ def check_options(module):
         module.fail_json(msg='port: {0} is out of range'.format(params['port']))
 
 
+def query_deadline(timeout, query_timeout):
+    """The time (_monotonic) by which every DNS query of this module run must be over: ``timeout`` from now. A timeout of 0
+    checks once: its queries may take one query_timeout in all, and no query starts after that."""
+    return _monotonic() + (timeout if timeout > 0 else query_timeout)
+
+
 def run_module(module, resolver_factory=None, clock=None, sleep=None):
     params = module.params
     resolver_factory = resolver_factory or Resolver
@@ -1249,6 +1299,7 @@ def run_module(module, resolver_factory=None, clock=None, sleep=None):
 
     progress_file = params['progress_file']
     resolver = resolver_factory(resolvers, port=params['port'], query_timeout=params['query_timeout'], query_retries=params['query_retries'])
+    resolver.deadline = query_deadline(params['timeout'], params['query_timeout'])
 
     def on_round(rounds, elapsed, states):
         if progress_file:
@@ -1262,7 +1313,8 @@ def run_module(module, resolver_factory=None, clock=None, sleep=None):
     started = clock()
     try:
         try:
-            result = wait_for_records(specs, resolver.check_round, params['timeout'], delays=delays, clock=clock, sleep=sleep, on_round=on_round)
+            result = wait_for_records(specs, resolver.check_round, params['timeout'], delays=delays, clock=clock, sleep=sleep, on_round=on_round,
+                                      reserve=min(1.0, params['query_timeout']))
         finally:
             resolver.close()
     except ZoneNotFoundError as exc:
@@ -1311,11 +1363,12 @@ def run_list_module(module, resolver_factory=None, clock=None, sleep=None):
         module.fail_json(msg='{0}'.format(exc))
     started = clock()
     resolver = resolver_factory(resolvers, port=params['port'], query_timeout=params['query_timeout'], query_retries=params['query_retries'])
+    resolver.deadline = query_deadline(params['timeout'], params['query_timeout'])
     delays = backoff_schedule(params['poll_interval'], BACKOFF_FACTOR, max(params['poll_interval'], params['max_poll_interval']))
     try:
         results, remaining, rounds = run_list(progress, params['step'], flow.settings_of, resolver.check_round_each, params['timeout'],
                                               time_left=params.get('time_left'), check_mode=module.check_mode, line_subnets=subnets,
-                                              clock=clock, sleep=sleep, delays=delays)
+                                              clock=clock, sleep=sleep, delays=delays, reserve=min(1.0, params['query_timeout']))
     finally:
         resolver.close()
     extra = dict(remaining=remaining, rounds=rounds, queries=resolver.queries, elapsed=round(clock() - started, 3))

@@ -40,6 +40,11 @@ TTL_MIN = 1
 TTL_MAX = 86400
 MX_PRIORITY_MIN = 1
 MX_PRIORITY_MAX = 50
+# No Alidns edition has a minimum TTL above this (free and personal editions: 600 s); a smaller TTL is checked against the
+# zone's own minimum (DescribeDomainInfo MinTtl) before the first write.
+EDITION_MIN_TTL_CEILING = 600
+# Check mode: a value that is empty because the task that produces it did not run (it made no change in check mode).
+UNKNOWN_VALUE = '(not known in check mode)'
 # At the apex Alidns lets MX and TXT records live next to a CNAME; everywhere else a CNAME stands alone.
 APEX_CNAME_COMPANIONS = ('MX', 'TXT')
 
@@ -58,14 +63,35 @@ class RecordError(ValueError):
 class PlanError(Exception):
     """The plan cannot be carried out without breaking a rule (CNAME exclusivity, keep_and_fail, a locked record).
 
-    Raised before any write. `code` is a short machine-readable reason; `records` are the records in the way.
+    Raised before any write. `code` is a short machine-readable reason; `records` are the records in the way; `field`
+    the option to change, when one is to blame (ttl below the zone's minimum).
     """
 
-    def __init__(self, code, message, records=None):
+    def __init__(self, code, message, records=None, field=None):
         super(PlanError, self).__init__(message)
         self.code = code
         self.message = message
         self.records = records or []
+        self.field = field
+
+
+def ttl_refusal(ttl, fqdn, zone, info, written=False, service_message=None):
+    """The message for a TTL below the minimum of the zone's edition (info: _alidns.AlidnsAPI.zone_info()), before any
+    write or for a late QuotaExceeded.TTL; it names the option, the edition and its minimum."""
+    edition = info.get('edition_name') or info.get('edition')
+    if edition:
+        edition = '"%s"%s' % (edition, ' (%s)' % info['edition'] if info.get('edition') and info.get('edition') != edition else '')
+    min_ttl = info.get('min_ttl')
+    if min_ttl:
+        what = ('%s is below the minimum TTL of the zone %s: the zone is on the Alibaba Cloud DNS edition %s, whose minimum TTL is '
+                '%s seconds (the maximum is 86400)' % (ttl, zone, edition or '(unknown)', min_ttl))
+        fix = 'Set ttl to %s or more, or move the zone to an edition that allows shorter TTLs.' % min_ttl
+    else:
+        what = ('%s is refused by the zone %s: TTLs must lie in the range of the zone\'s edition, from 600 seconds (free and '
+                'personal editions), 60 (enterprise standard) or 1 (enterprise ultimate), up to 86400' % (ttl, zone))
+        fix = 'Set ttl within that range, or move the zone to an edition that allows it.'
+    done = '' if written else ' Nothing was changed.'
+    return 'ttl: %s, for the record set of %s.%s %s%s' % (what, fqdn, done, fix, ' (%s)' % service_message if service_message else '')
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -213,11 +239,23 @@ def canonical_value(rtype, value):
 # Names
 
 def normalize_rr(rr, zone, field='rr'):
-    """Return (rr, fqdn) for a host record relative to zone; `@` or empty is the apex, `*` and `*.sub` wildcards."""
+    """Return (rr, fqdn) for a host record relative to zone; `@` or empty is the apex, `*` and `*.sub` wildcards.
+
+    A full name that ends with the zone (`www.example.com` or `www.example.com.` in example.com) is taken as that name,
+    as people who paste a full name mean it; a name with a trailing dot outside the zone is refused.
+    """
     text = (rr or '').strip()
+    if text not in ('', APEX):
+        try:
+            full = normalize_domain(text, field=field, allow_wildcard=True, allow_underscore=True, fqdn=False)
+        except DomainError:
+            full = None
+        inside = split_name(full, zone) if full else None
+        if inside is not None:
+            return inside, full
     if text.endswith('.'):
-        raise RecordError(field, '%r ends with a dot: give the host relative to the zone (for example www), or set record '
-                                 'to the full name instead.' % rr)
+        raise RecordError(field, '%r ends with a dot, so it is a full name, and it is not in the zone %s: give the host relative to '
+                                 'the zone (for example www), or the full name of a record in the zone.' % (rr, zone))
     if text in ('', APEX):
         return APEX, zone
     try:
@@ -340,9 +378,14 @@ class Record(object):
 # The desired state
 
 class RecordSetSpec(object):
-    """What the user asked for, validated. zone and rr are None until the zone is discovered (record given alone)."""
+    """What the user asked for, validated. zone and rr are None until the zone is discovered (record given alone).
 
-    def __init__(self, fqdn, zone, rr, rtype, values, ttl, line, state, on_existing):
+    ttl None (single mode, not given): records keep their TTL and new ones take the set's (600 for a new set).
+    with_set_status (single mode): new values take the status of a set whose records are all paused.
+    unknown: the fields (value[0], ...) of values check mode cannot know (UNKNOWN_VALUE stands for them).
+    """
+
+    def __init__(self, fqdn, zone, rr, rtype, values, ttl, line, state, on_existing, with_set_status=False, unknown=None):
         self.fqdn = fqdn
         self.zone = zone
         self.rr = rr
@@ -352,6 +395,8 @@ class RecordSetSpec(object):
         self.line = line
         self.state = state
         self.on_existing = on_existing
+        self.with_set_status = with_set_status
+        self.unknown = list(unknown or [])
 
     def set_zone(self, zone):
         self.zone = zone
@@ -389,19 +434,20 @@ def parse_name(record=None, zone=None, rr=None):
     return fqdn, zone, rr
 
 
-def build_spec(params):
+def build_spec(params, check_mode=False):
     """Validate the options of alidns_record (a dict like module.params) and return a RecordSetSpec.
 
-    Raises RecordError naming the field; nothing has been sent to the API at that point.
+    Raises RecordError naming the field; nothing has been sent to the API at that point. In check mode an empty value
+    is taken as unknown (the task that produces it did not run): it stands as UNKNOWN_VALUE, named in spec.unknown.
     """
     rtype = params.get('type')
+    rtype = rtype.strip().upper() if isinstance(rtype, str) else rtype
     if rtype not in RECORD_TYPES:
-        raise RecordError('type', 'unknown record type %r; use one of %s.' % (rtype, ', '.join(RECORD_TYPES)))
+        raise RecordError('type', 'unknown record type %r; use one of %s.' % (params.get('type'), ', '.join(RECORD_TYPES)))
     fqdn, zone, rr = parse_name(params.get('record'), params.get('zone'), params.get('rr'))
     state = params.get('state') or 'present'
     ttl = params.get('ttl')
-    ttl = DEFAULT_TTL if ttl is None else ttl
-    if not TTL_MIN <= ttl <= TTL_MAX:
+    if ttl is not None and not TTL_MIN <= ttl <= TTL_MAX:
         raise RecordError('ttl', 'must be between %d and %d seconds, got %d (the smallest TTL your DNS edition allows may be '
                                  'higher, for example 600 on the free edition).' % (TTL_MIN, TTL_MAX, ttl))
     priority = params.get('priority')
@@ -423,14 +469,23 @@ def build_spec(params):
     on_existing = params.get('on_existing') or 'replace'
     values = []
     seen = set()
+    unknown = []
     for index, raw in enumerate(raw_values):
         field = 'value[%d]' % index
+        if check_mode and state == 'present' and (raw is None or (isinstance(raw, str) and not raw.strip())):
+            unknown.append(field)
+            if (UNKNOWN_VALUE, None) not in values:
+                values.append((UNKNOWN_VALUE, priority if rtype == 'MX' else None))
+            continue
         if rtype == 'CNAME' and isinstance(raw, str) and len(raw.strip().split()) > 1:
             raise RecordError(field, '%r contains spaces; a CNAME value is one host name, such as '
                                      'bucket.oss-cn-hangzhou.aliyuncs.com.' % raw)
         # With state=absent an MX value may name the host alone: it matches whatever preference the record has.
         mx_any = rtype == 'MX' and state == 'absent' and priority is None
         value, value_priority = normalize_value(rtype, raw, field=field, priority=0 if mx_any else priority)
+        if rtype == 'CNAME' and value == fqdn:
+            raise RecordError(field, 'the CNAME %s points at itself (%r), which no resolver can follow; give the name it stands for, '
+                                     'such as bucket.oss-cn-hangzhou.aliyuncs.com.' % (fqdn, raw))
         key = Record(rr, rtype, value).key
         if key not in seen:
             seen.add(key)
@@ -438,7 +493,7 @@ def build_spec(params):
     if rtype == 'CNAME' and len(values) > 1:
         raise RecordError('value', 'a CNAME record has exactly one value, got %d (%s). A name with a CNAME can have no other '
                                    'record; to spread load use A/AAAA records instead.' % (len(values), ', '.join(v for v, dummy in values)))
-    return RecordSetSpec(fqdn, zone, rr, rtype, values, ttl, line, state, on_existing)
+    return RecordSetSpec(fqdn, zone, rr, rtype, values, ttl, line, state, on_existing, with_set_status=True, unknown=unknown)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -454,6 +509,7 @@ class Plan(object):
         self.creates = creates or []
         self.deletes = deletes or []
         self.warnings = warnings or []
+        self.note = None    # what to tell when there was nothing to do for a reason worth saying
 
     @property
     def changed(self):
@@ -515,6 +571,17 @@ def plan_record_set(spec, records):
 
 def _plan_present(spec, existing):
     pairs, missing, extra = _match(spec.desired(), existing)
+    warnings = []
+    if spec.ttl is None:
+        # ttl not given: records keep their own TTL; new values take the set's (a record set has one TTL), or the default.
+        set_ttl = existing[0].ttl if existing and existing[0].ttl else DEFAULT_TTL
+        pairs = [(have, want.copy(ttl=have.ttl)) for have, want in pairs]
+        missing = [want.copy(ttl=set_ttl) for want in missing]
+    if spec.with_set_status and existing and missing and all(record.status == 'DISABLE' for record in existing):
+        # A paused set stays paused: new values are created paused too, rather than published alone.
+        missing = [want.copy(status='DISABLE') for want in missing]
+        warnings.append('The %s record set of %s is paused (status DISABLE): the new values %s paused too. Enable the set in the '
+                        'Alibaba Cloud DNS console to publish it.' % (spec.type, spec.fqdn, 'are added'))
     updates = []
     after = []
     for have, want in pairs:
@@ -526,7 +593,6 @@ def _plan_present(spec, existing):
             after.append(have)
     creates = []
     deletes = []
-    warnings = []
     if extra and spec.on_existing == 'keep_and_fail':
         raise PlanError('RecordSetExists', 'The %s record set of %s already has other values: %s. Nothing was changed. Set '
                                            'on_existing=replace to replace them, or keep to add the new values next to them.'
@@ -536,7 +602,8 @@ def _plan_present(spec, existing):
         for want in missing:
             if reusable:
                 have = reusable.pop(0)
-                new = want.copy(record_id=have.record_id, status=have.status, locked=have.locked)
+                new = want.copy(record_id=have.record_id, status=have.status, locked=have.locked,
+                                ttl=have.ttl if spec.ttl is None else want.ttl)
                 updates.append((have, new))
                 after.append(new)
             else:
@@ -619,7 +686,7 @@ def set_view(spec, records):
         return {}
     entries = []
     for record in sorted(records, key=lambda item: item.key):
-        entry = dict(value=record.value, ttl=record.ttl)
+        entry = dict(value=record.value, ttl=record.ttl, status=record.status)
         if record.type == 'MX':
             entry['priority'] = record.priority
         entries.append(entry)
@@ -638,21 +705,59 @@ def apply_plan(api, zone, plan, done=None):
     for new in plan.creates:
         new.record_id = api.add_record(zone, new)
         done.append(('create', new))
+        if new.status == 'DISABLE':
+            # AddDomainRecord has no status: a value added to a paused set is paused right after.
+            api.set_record_status(zone, new)
+            done.append(('status', new))
     for old in plan.deletes:
         api.delete_record(zone, old)
         done.append(('delete', old))
     return done
 
 
+ZONE_MISSING = 'InvalidDomainName.NoExist'
+
+
 def ensure_record_set(api, spec, check_mode=False, done=None):
-    """Find the zone if needed, read the name, plan, and (unless check_mode) write. Returns the Plan."""
-    if spec.zone is None:
-        spec.set_zone(api.find_zone(spec.fqdn))
-    records = api.list_name_records(spec.zone, spec.rr, line=spec.line)
+    """Find the zone if needed, read the name, plan, and (unless check_mode) write. Returns the Plan.
+
+    Before the first write a TTL below 600 is checked against the minimum of the zone's edition (PlanError naming ttl).
+    With state=absent, a zone that is not in the account has nothing to remove (an empty plan with a note).
+    """
+    try:
+        if spec.zone is None:
+            spec.set_zone(api.find_zone(spec.fqdn))
+        records = api.list_name_records(spec.zone, spec.rr, line=spec.line)
+    except Exception as exc:  # pylint: disable=broad-except
+        if spec.state != 'absent' or getattr(exc, 'code', None) != ZONE_MISSING:
+            raise
+        plan = Plan([], [])
+        plan.note = 'nothing to remove: %s' % getattr(exc, 'message', exc)
+        return plan
     plan = plan_record_set(spec, records)
+    for field in spec.unknown:
+        plan.warnings.append('%s is empty, so it is not known in check mode (the task that produces it, such as '
+                             'alicloud_oss.domains.oss_domain_ownership, made no change in check mode): the prediction takes it '
+                             'as a new value; a real run writes the value it gets, and fails if it is still empty.' % field)
+    if plan.changed:
+        check_zone_ttl(api, spec, plan)
     if plan.changed and not check_mode:
         apply_plan(api, spec.zone, plan, done)
     return plan
+
+
+def check_zone_ttl(api, spec, plan):
+    """PlanError (QuotaExceeded.TTL, naming ttl) when the plan writes a TTL below the minimum of the zone's edition; the
+    edition is read (DescribeDomainInfo) only for a TTL below 600, the highest minimum of any edition."""
+    written = [new for dummy, new in plan.updates] + list(plan.creates)
+    low = [record for record in written if record.ttl is not None and record.ttl < EDITION_MIN_TTL_CEILING]
+    if not low:
+        return
+    info = api.zone_info(spec.zone)
+    min_ttl = info.get('min_ttl')
+    below = [record for record in low if min_ttl and record.ttl < min_ttl]
+    if below:
+        raise PlanError('QuotaExceeded.TTL', ttl_refusal(below[0].ttl, spec.fqdn, spec.zone, info), field='ttl')
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -1157,8 +1262,7 @@ def zone_work(api, zone, items, step, check_mode=False, pacer=None, recorder=Non
                 if pacer is not None:
                     pacer.after_write(recorder.take() if recorder is not None else 0)
     if not check_mode:
-        for ready in reconcile_work(api, zone, [item for item in items if item.error is None], pacer, recorder):
-            yield ready
+        yield from reconcile_work(api, zone, [item for item in items if item.error is None], pacer, recorder)
     return items
 
 

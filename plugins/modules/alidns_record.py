@@ -67,19 +67,24 @@ options:
     description:
       - The host record relative to O(zone), as Alidns calls it. V(@) is the apex of the zone; V(*) and V(*.sub) are
         wildcard records.
+      - A full name that ends with O(zone), with or without the trailing dot, is taken as that name (V(www.example.com) in
+        the zone V(example.com) is V(www), V(example.com.) is V(@)); a name with a trailing dot that is not in O(zone) is
+        refused. A host record that really repeats the zone's name (V(www.example.com.example.com)) is given with O(record).
     type: str
   type:
     description:
       - The record type. Required with O(record) or O(rr); not with O(domains).
+      - One of V(A), V(AAAA), V(CNAME), V(TXT), V(MX), V(NS), V(SRV), V(CAA), V(REDIRECT_URL) and V(FORWARD_URL), in any case
+        (V(a) is V(A)).
       - V(REDIRECT_URL) and V(FORWARD_URL) are the explicit and implicit URL forwarding records of Alibaba Cloud DNS.
     type: str
-    choices: [A, AAAA, CNAME, TXT, MX, NS, SRV, CAA, REDIRECT_URL, FORWARD_URL]
   value:
     description:
       - The values of the record set.
       - Required with O(state=present). With O(state=absent) only these values are removed; without O(value) the
         whole set is removed.
-      - A CNAME has exactly one value. An MX value is the mail server, with the preference in O(priority), or both
+      - A CNAME has exactly one value, and a CNAME that points at its own name is refused.
+        An MX value is the mail server, with the preference in O(priority), or both
         as in V(10 mx.example.com). An SRV value is V(priority weight port target), or V(weight port target) with
         O(priority). A CAA value is V(flags tag value), for example V(0 issue "letsencrypt.org").
       - "A TXT value is read by one grammar, the same as M(alicloud_oss.domains.wait_for_dns): a value that starts with a
@@ -94,15 +99,22 @@ options:
         double quote or ends with a space (the service removes them), control characters, text that is not UTF-8.
         Backslashes are sent as they are; DNSControl reports that the service mishandles an odd number of them, so
         check such a record with M(alicloud_oss.domains.wait_for_dns).
+      - In check mode an empty value (V(null) or V('')) is taken as a value that is not known yet, because the task that
+        produces it made no change in check mode (for example the token of M(alicloud_oss.domains.oss_domain_ownership)).
+        The module warns, and predicts the value as new (a create, or with O(on_existing=replace) an update). A real run
+        refuses an empty value.
     type: list
     elements: str
   ttl:
     description:
       - The time to live of the records, in seconds, from V(1) to V(86400).
-      - The smallest TTL the zone accepts depends on its Alidns edition (for example 600 seconds on the free
-        edition); the service refuses a smaller one.
+      - When not set, the records that exist keep their TTL (changing only a value does not reset it), and new values get
+        the TTL of their record set, or V(600) for a new set.
+      - The smallest TTL the zone accepts depends on its Alidns edition (600 seconds on the free and personal editions, 60
+        on enterprise standard, 1 on enterprise ultimate). A TTL below 600 is checked against the zone's minimum
+        (C(DescribeDomainInfo)) before any write, in check mode too; below it the module fails naming O(ttl), the edition
+        and its minimum, and writes nothing.
     type: int
-    default: 600
   line:
     description:
       - The resolution line of the record set, for example V(default), V(telecom), V(unicom), V(mobile) or
@@ -117,6 +129,8 @@ options:
   state:
     description:
       - Whether the values should exist (V(present)) or not (V(absent)).
+      - With V(absent), a zone that is not in the account has nothing to remove; the module reports no change and says so in
+        RV(msg).
     type: str
     choices: [present, absent]
     default: present
@@ -155,7 +169,9 @@ options:
 notes:
   - Records that are locked in the Alibaba Cloud DNS console cannot be changed; the module fails before any write
     when the plan would change one.
-  - Records that are paused (status V(DISABLE)) are managed like the others and keep their status.
+  - Records that are paused (status V(DISABLE)) are managed like the others and keep their status. Values added to a
+    record set whose records are all paused are paused too (C(SetDomainRecordStatus) right after they are created), with a
+    warning; the diff shows the status of each record.
 seealso:
   - module: alicloud_oss.domains.alidns_record_info
   - module: alicloud_oss.domains.oss_bucket_cname
@@ -393,10 +409,22 @@ conflicting_records:
   sample: [{"record_id": "1001", "rr": "www", "rr_unicode": "www", "type": "A", "value": "192.0.2.10", "fqdn": "www.example.com",
             "fqdn_unicode": "www.example.com"}]
 error_code:
-  description: The API error code, or a code of the module such as C(DomainRecordConflict), C(InvalidParameter).
+  description:
+    - The API error code, or a code of the module such as C(DomainRecordConflict), C(InvalidParameter).
+    - C(QuotaExceeded.TTL) when O(ttl) is below the minimum of the zone's edition (before any write, or refused by the service).
   returned: failure
   type: str
   sample: DomainRecordConflict
+field:
+  description: The option to change, when one is to blame (V(ttl), V(value[0]), V(rr), ...).
+  returned: failure, when an option is to blame
+  type: str
+  sample: ttl
+msg:
+  description: Why nothing was done, when that is worth saying (O(state=absent) in a zone that is not in the account).
+  returned: sometimes
+  type: str
+  sample: "nothing to remove: The zone example.org is not in this Alibaba Cloud DNS account"
 request_id:
   description: The request id of the failed API call, for Alibaba Cloud support.
   returned: failure, when the API answered
@@ -404,7 +432,8 @@ request_id:
   sample: 0F4478C3-5D30-4056-A9C6-07EB866E173F
 diff:
   description:
-    - The record set before and after, with O(ttl) and the values (only in diff mode).
+    - The record set before and after, with the value, TTL and status (V(ENABLE) or V(DISABLE)) of each record (only in
+      diff mode).
     - In list mode, keyed by domain, the records of the names the step changed (or would change), before and after.
   returned: success, in diff mode
   type: dict
@@ -427,7 +456,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns impor
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import with_unicode
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._flow import Flow, FlowError, list_argument_spec
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
-    ON_EXISTING, RECORD_TYPES, STEPS, PlanError, PolicyRecorder, RecordError, build_spec, ensure_record_set, run_list_step, set_view,
+    ON_EXISTING, STEPS, PlanError, PolicyRecorder, RecordError, build_spec, ensure_record_set, run_list_step, set_view,
     step_concerns,
 )
 
@@ -506,9 +535,10 @@ def main():
         record=dict(type='str'),
         zone=dict(type='str'),
         rr=dict(type='str'),
-        type=dict(type='str', choices=list(RECORD_TYPES)),
+        # The type is checked (in any case) by build_spec: choices would refuse `a` for `A`.
+        type=dict(type='str'),
         value=dict(type='list', elements='str'),
-        ttl=dict(type='int', default=600),
+        ttl=dict(type='int'),
         line=dict(type='str', default='default'),
         priority=dict(type='int'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -530,10 +560,10 @@ def main():
         run_list_mode(module, params)
     result = dict(changed=False, type=module.params['type'], line=module.params['line'])
     try:
-        spec = build_spec(module.params)
+        spec = build_spec(module.params, check_mode=module.check_mode)
     except RecordError as exc:
         module.fail_json(msg=str(exc), error_code='InvalidParameter', field=exc.field, **result)
-    result.update(fqdn=spec.fqdn, line=spec.line)
+    result.update(fqdn=spec.fqdn, line=spec.line, type=spec.type)
     with_unicode(result, 'fqdn')
 
     done = []
@@ -543,6 +573,8 @@ def main():
         module.fail_json(msg=missing_required_lib(str(exc)), exception=exc.tb, **result)
     except PlanError as exc:
         result.update(zone=spec.zone, rr=spec.rr)
+        if exc.field:
+            result['field'] = exc.field
         module.fail_json(msg=exc.message, error_code=exc.code,
                          conflicting_records=[record.to_result(spec.zone) for record in exc.records], **with_unicode(result, 'zone', 'rr'))
     except AlicloudError as exc:
@@ -552,6 +584,8 @@ def main():
     for warning in plan.warnings:
         module.warn(warning)
     result.update(changed=plan.changed, zone=spec.zone, rr=spec.rr, records=[record.to_result() for record in plan.after])
+    if plan.note:
+        result['msg'] = plan.note
     with_unicode(result, 'zone', 'rr')
     if module._diff:
         result['diff'] = dict(before=set_view(spec, plan.before), after=set_view(spec, plan.after))

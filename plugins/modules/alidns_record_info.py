@@ -36,9 +36,9 @@ options:
     type: str
   type:
     description:
-      - Only records of this type.
+      - Only records of this type, one of V(A), V(AAAA), V(CNAME), V(TXT), V(MX), V(NS), V(SRV), V(CAA), V(REDIRECT_URL) and
+        V(FORWARD_URL), in any case (V(cname) is V(CNAME)).
     type: str
-    choices: [A, AAAA, CNAME, TXT, MX, NS, SRV, CAA, REDIRECT_URL, FORWARD_URL]
   ignore_missing_zone:
     description:
       - When the zone is not in the account, return O(zone=null) and RV(zone_found=false) instead of failing.
@@ -184,7 +184,7 @@ def main():
         record=dict(type='str'),
         zone=dict(type='str'),
         rr=dict(type='str'),
-        type=dict(type='str', choices=list(RECORD_TYPES)),
+        type=dict(type='str'),  # any case: checked below
         ignore_missing_zone=dict(type='bool', default=False),
     )
     module = AnsibleModule(
@@ -197,6 +197,11 @@ def main():
     params = AlicloudParams.from_module(module)
     rtype = module.params['type']
     result = dict(changed=False, zone=None, zone_unicode=None, zone_found=False, rr=None, rr_unicode=None, records=[])
+    if rtype is not None:
+        rtype = rtype.strip().upper()
+        if rtype not in RECORD_TYPES:
+            module.fail_json(msg='type: unknown record type %r; use one of %s.' % (module.params['type'], ', '.join(RECORD_TYPES)),
+                             error_code='InvalidParameter', field='type', **result)
     whole_zone = module.params['record'] is None and module.params['rr'] is None
     try:
         if whole_zone:

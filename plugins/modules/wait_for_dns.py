@@ -62,10 +62,10 @@ options:
         required: true
       type:
         description:
-          - The record type.
+          - The record type, one of V(A), V(AAAA), V(CAA), V(CNAME), V(MX), V(NS), V(PTR), V(SRV) and V(TXT), in any case
+            (V(cname) is V(CNAME)).
         type: str
         required: true
-        choices: [A, AAAA, CAA, CNAME, MX, NS, PTR, SRV, TXT]
       value:
         description:
           - The expected value. Exactly one of O(records[].value) and O(records[].values) is required.
@@ -103,8 +103,11 @@ options:
         default: false
   timeout:
     description:
-      - How long to wait in total, in seconds. V(0) checks once. It is a deadline for the whole task, however many slices
-        the action plugin runs.
+      - How long to wait in total, in seconds. It is a deadline for the whole task, however many slices the action plugin
+        runs, and for every DNS query under it (the delegation walk included) - a query gets what is left of it (at most
+        O(query_timeout)), and no query or retry starts once it is over, so a nameserver that never answers cannot make
+        the task overrun it.
+      - V(0) checks once; the queries of that one check take at most O(query_timeout) in all.
       - When the time is up the task fails and reports, per record, what was expected and what each nameserver said.
       - In list mode each domain also waits no longer than its C(wait_timeout); domains still waiting when O(timeout) is
         up end as when their own time is up.
@@ -112,7 +115,7 @@ options:
     default: 600
   query_timeout:
     description:
-      - Timeout of one DNS query, in seconds.
+      - Timeout of one DNS query, in seconds; cut to what is left of O(timeout).
     type: float
     default: 5
   query_retries:

@@ -340,8 +340,10 @@ def test_quota_exceeded_ttl_names_the_range_of_the_zone():
     with pytest.raises(AlicloudValidationError) as exc:
         make_api(client).add_record('example.net', Record('www', 'A', '192.0.2.1', ttl=60))
     assert exc.value.code == 'QuotaExceeded.TTL' and exc.value.http_status == 400 and exc.value.request_id == 'REQ-1'
-    assert 'TTL 60' in exc.value.message and 'www.example.net' in exc.value.message
-    assert 'on the Alidns edition "Alibaba Cloud DNS", which allows TTLs from 600 to 86400 seconds' in exc.value.message
+    assert exc.value.message.startswith('ttl: 60 is below the minimum TTL of the zone example.net') and 'www.example.net' in exc.value.message
+    # the message of the check made before the first write (issue 15), not "Nothing was changed": earlier writes may have gone
+    assert 'edition "Alibaba Cloud DNS" (mianfei), whose minimum TTL is 600 seconds' in exc.value.message
+    assert 'Nothing was changed' not in exc.value.message
     assert len(client.writes()) == 1  # refused for good: not retried
     client.records.append({'DomainName': 'example.net', 'RR': 'www', 'Type': 'A', 'Value': '192.0.2.1', 'TTL': 600,
                            'Line': 'default', 'RecordId': '7'})
@@ -349,7 +351,7 @@ def test_quota_exceeded_ttl_names_the_range_of_the_zone():
     client.edition = ('Enterprise Standard Edition', 'version_enterprise_basic', 60)
     with pytest.raises(AlicloudValidationError) as exc:
         make_api(client).update_record('example.net', Record('www', 'A', '192.0.2.1', ttl=30, record_id='7'))
-    assert 'edition "Enterprise Standard Edition", which allows TTLs from 60 to 86400 seconds' in exc.value.message
+    assert 'edition "Enterprise Standard Edition" (version_enterprise_basic), whose minimum TTL is 60 seconds' in exc.value.message
 
 
 def test_add_duplicate_without_retry_is_an_error():
@@ -461,3 +463,13 @@ def test_real_sdk_connection_refused_is_not_sent():
     with pytest.raises(AlicloudConnectionError) as exc:
         api.list_zones()
     assert exc.value.sent is False
+
+
+def test_set_record_status_pauses_and_enables():
+    client = FakeClient()
+    seen = []
+    client.set_domain_record_status = lambda request: seen.append((request.record_id, request.status)) or Response({'RecordId': '7'})
+    api = make_api(client)
+    api.set_record_status('example.com', Record('www', 'A', '192.0.2.1', record_id='7', status='DISABLE'))
+    api.set_record_status('example.com', Record('www', 'A', '192.0.2.1', record_id='7'))
+    assert seen == [('7', 'Disable'), ('7', 'Enable')]

@@ -12,7 +12,9 @@ import pytest
 
 from ansible.module_utils import basic
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudNotFoundError, AlicloudServiceError
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
+    AlicloudNotFoundError, AlicloudServiceError, AlicloudValidationError,
+)
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import Record, longest_zone
 from ansible_collections.alicloud_oss.domains.plugins.modules import alidns_record, alidns_record_info
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
@@ -30,15 +32,20 @@ class FakeAlidns(object):
         self.next_id = 1000
         self.fail_on = None
         self.built = 0
+        # zone -> (edition name, VersionCode, MinTtl), as DescribeDomainInfo tells
+        self.editions = {'example.com': ('Enterprise Ultimate Edition', 'version_enterprise_advanced', 1),
+                         'example.net': ('Alibaba Cloud DNS', 'mianfei', 600)}
+        self.info_reads = 0
 
     def __call__(self, params):
         self.built += 1
         self.params = params
         return self
 
-    def seed(self, zone, rr, rtype, value, ttl=600, line='default', priority=None):
+    def seed(self, zone, rr, rtype, value, ttl=600, line='default', priority=None, status='ENABLE', locked=False):
         self.next_id += 1
-        record = Record(rr, rtype, value, ttl=ttl, line=line, priority=priority, record_id=str(self.next_id))
+        record = Record(rr, rtype, value, ttl=ttl, line=line, priority=priority, record_id=str(self.next_id), status=status,
+                        locked=locked)
         self.zones[zone].append(record)
         return record
 
@@ -68,8 +75,27 @@ class FakeAlidns(object):
         if self.fail_on == kind:
             raise AlicloudServiceError('ServiceUnavailable', 'busy', request_id='REQ-9', http_status=503)
 
+    def zone_info(self, zone, lines=False):
+        self.reads += 1
+        self.info_reads += 1
+        self._zone(zone)
+        name, code, min_ttl = self.editions[zone]
+        return dict(zone=zone, edition=code, edition_name=name, min_ttl=min_ttl, lines=None)
+
+    def _check_ttl(self, zone, record):
+        if record.ttl is not None and record.ttl < self.editions[zone][2]:
+            raise AlicloudValidationError('QuotaExceeded.TTL', 'The TTL value is less than the minimum value allowed.', http_status=400)
+
+    def set_record_status(self, zone, record):
+        self._write('status')
+        for have in self.zones[zone]:
+            if have.record_id == record.record_id:
+                have.status = record.status
+        return record.record_id
+
     def add_record(self, zone, record):
         self._write('add')
+        self._check_ttl(zone, record)
         self.next_id += 1
         stored = record.copy(record_id=str(self.next_id))
         self.zones[zone].append(stored)
@@ -77,6 +103,7 @@ class FakeAlidns(object):
 
     def update_record(self, zone, record):
         self._write('update')
+        self._check_ttl(zone, record)
         records = self.zones[zone]
         for index, have in enumerate(records):
             if have.record_id == record.record_id:
@@ -286,3 +313,220 @@ def test_txt_value_the_service_would_change_is_refused_before_any_call(fake):
     failed, result = run(dict(record='t.example.com', type='TXT', value=['ok', '"ends with a space "']))
     assert failed and result['field'] == 'value[1]' and 'ends with a space' in result['msg']
     assert fake.writes == [] and fake.reads == 0
+
+
+# --- issue 15: the zone's minimum TTL, values unknown in check mode, and small edges ---------------------------------
+
+@pytest.fixture
+def warnings(monkeypatch):
+    said = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, message: said.append(message))
+    return said
+
+
+@pytest.mark.parametrize('check', [True, False])
+def test_ttl_below_the_zone_editions_minimum_is_refused_before_any_write(fake, check):
+    failed, result = run(dict(record='www.example.net', type='A', value=['192.0.2.1'], ttl=60), check=check)
+    assert failed, result
+    assert result['error_code'] == 'QuotaExceeded.TTL' and result['field'] == 'ttl'
+    assert result['msg'].startswith('ttl: ') and '"Alibaba Cloud DNS"' in result['msg'] and 'mianfei' in result['msg']
+    assert 'minimum TTL is 600' in result['msg'] and 'Nothing was changed' in result['msg']
+    assert fake.writes == []
+
+
+def test_ttl_allowed_by_the_zones_edition_is_written_and_the_edition_read_only_below_600(fake):
+    failed, result = run(dict(record='www.example.com', type='A', value=['192.0.2.1'], ttl=60))
+    assert not failed and result['changed'] and fake.writes == ['add'] and fake.info_reads == 1
+    failed, result = run(dict(record='www2.example.net', type='A', value=['192.0.2.1'], ttl=600))
+    assert not failed and result['changed'] and fake.info_reads == 1
+
+
+def test_ttl_below_minimum_on_a_record_that_needs_no_write_reads_no_edition(fake):
+    fake.seed('example.com', 'www', 'A', '192.0.2.1', ttl=60)
+    failed, result = run(dict(record='www.example.com', type='A', value=['192.0.2.1'], ttl=60))
+    assert not failed and not result['changed'] and fake.info_reads == 0
+
+
+@pytest.mark.parametrize('unknown', [[''], [None], ['  ']])
+def test_check_mode_accepts_a_value_unknown_because_its_task_did_not_run(fake, warnings, unknown):
+    fake.seed('example.com', '_dnsauth.static', 'TXT', 'old-token')
+    failed, result = run(dict(zone='example.com', rr='_dnsauth.static', type='TXT', value=unknown), check=True, diff=True)
+    assert not failed, result
+    assert result['changed'] and fake.writes == []
+    assert any('value[0]' in warning and 'not known in check mode' in warning for warning in warnings)
+    assert result['diff']['before']['records'][0]['value'] == 'old-token'
+    assert result['diff']['after']['records'][0]['value'] != 'old-token'
+    failed, result = run(dict(zone='example.com', rr='_dnsauth.new', type='TXT', value=unknown), check=True)
+    assert not failed and result['changed'] and [r['record_id'] for r in result['records']] == [None]
+
+
+def test_a_real_run_still_refuses_an_empty_value(fake):
+    failed, result = run(dict(zone='example.com', rr='_dnsauth.static', type='TXT', value=['']))
+    assert failed and result['msg'] == 'value[0]: an empty value is not allowed.' and result['field'] == 'value[0]'
+    assert fake.writes == [] and fake.reads == 0
+
+
+@pytest.mark.parametrize('rr, zone, expected_rr', [
+    ('www.example.com', 'example.com', 'www'),
+    ('WWW.Example.COM.', 'example.com', 'www'),
+    ('example.com.', 'example.com', '@'),
+    ('a.b.example.com', 'example.com', 'a.b'),
+])
+def test_rr_given_as_the_full_name_in_the_zone_is_taken_as_that_name(fake, rr, zone, expected_rr):
+    failed, result = run(dict(zone=zone, rr=rr, type='A', value=['192.0.2.1']))
+    assert not failed, result
+    assert result['rr'] == expected_rr and [r.rr for r in fake.zones['example.com']] == [expected_rr]
+
+
+def test_rr_given_as_a_full_name_outside_the_zone_is_refused_naming_rr(fake):
+    failed, result = run(dict(zone='example.com', rr='www.example.org.', type='A', value=['192.0.2.1']))
+    assert failed and result['field'] == 'rr' and 'example.com' in result['msg']
+    assert fake.writes == [] and fake.reads == 0
+
+
+@pytest.mark.parametrize('given', ['a', 'cname', 'Txt'])
+def test_type_in_any_case_is_taken_in_upper_case(fake, given):
+    value = {'A': '192.0.2.1', 'CNAME': 'x.example.net', 'TXT': 'hello'}[given.upper()]
+    failed, result = run(dict(record='www.example.com', type=given, value=[value]))
+    assert not failed, result
+    assert result['type'] == given.upper() and fake.zones['example.com'][0].type == given.upper()
+
+
+def test_absent_in_a_zone_not_in_the_account_is_nothing_to_remove(fake):
+    for args in (dict(record='www.example.org', type='A', state='absent'),
+                 dict(zone='example.org', rr='www', type='A', value=['192.0.2.1'], state='absent')):
+        failed, result = run(args)
+        assert not failed, result
+        assert not result['changed'] and result['records'] == [] and 'example.org' in result['msg']
+        assert 'nothing to remove' in result['msg']
+    assert fake.writes == []
+
+
+def test_changing_only_the_value_keeps_a_custom_ttl(fake):
+    record = fake.seed('example.com', 'www', 'A', '192.0.2.1', ttl=3600)
+    failed, result = run(dict(record='www.example.com', type='A', value=['192.0.2.2']))
+    assert not failed and result['changed'] and fake.writes == ['update']
+    assert [(r.record_id, r.value, r.ttl) for r in fake.zones['example.com']] == [(record.record_id, '192.0.2.2', 3600)]
+    failed, result = run(dict(record='www.example.com', type='A', value=['192.0.2.2', '192.0.2.3'], on_existing='keep'))
+    assert not failed and sorted(r.ttl for r in fake.zones['example.com']) == [3600, 3600]
+    failed, result = run(dict(record='new.example.com', type='A', value=['192.0.2.2']))
+    assert not failed and result['records'][0]['ttl'] == 600
+
+
+def test_values_added_to_a_paused_set_are_paused_too_and_the_diff_shows_status(fake, warnings):
+    fake.seed('example.com', 'www', 'A', '192.0.2.1', status='DISABLE')
+    failed, result = run(dict(record='www.example.com', type='A', value=['192.0.2.1', '192.0.2.2']), diff=True)
+    assert not failed, result
+    assert sorted((r.value, r.status) for r in fake.zones['example.com']) == [('192.0.2.1', 'DISABLE'), ('192.0.2.2', 'DISABLE')]
+    assert fake.writes == ['add', 'status']
+    assert [e['status'] for e in result['diff']['before']['records']] == ['DISABLE']
+    assert [e['status'] for e in result['diff']['after']['records']] == ['DISABLE', 'DISABLE']
+    assert any('paused' in warning for warning in warnings)
+
+
+@pytest.mark.parametrize('args', [
+    dict(record='www.example.com', type='CNAME', value=['WWW.example.com.']),
+    dict(zone='example.com', rr='@', type='CNAME', value=['example.com']),
+])
+def test_a_cname_pointing_at_itself_is_refused_naming_value(fake, args):
+    failed, result = run(args)
+    assert failed and result['field'] == 'value[0]' and 'itself' in result['msg']
+    assert fake.writes == [] and fake.reads == 0
+
+
+def test_info_type_in_any_case(fake):
+    fake.seed('example.com', 'www', 'A', '192.0.2.1')
+    failed, result = info(dict(record='www.example.com', type='a'))
+    assert not failed, result
+    assert [r['type'] for r in result['records']] == ['A']
+    failed, result = info(dict(record='www.example.com', type='spf'))
+    assert failed and result['field'] == 'type' and 'spf' in result['msg']
+
+
+def test_info_rr_given_as_the_full_name_in_the_zone(fake):
+    fake.seed('example.com', 'www', 'A', '192.0.2.1')
+    failed, result = info(dict(zone='example.com', rr='www.example.com.'))
+    assert not failed and result['rr'] == 'www' and len(result['records']) == 1
+
+
+# --- the edge-case catalogue of records (issue 15, /work/notes/catalogue-H2.md) ---------------------------------------
+
+def test_catalogue_name_in_the_wrong_field(fake):
+    # a full name in zone is refused naming zone (zone is a zone, not a record name that is not in the account)
+    failed, result = run(dict(zone='www.example.com', rr='@', type='A', value=['192.0.2.1']))
+    assert failed and 'www.example.com' in result['msg']
+    assert fake.writes == []
+    # a single label in record is not a full name: refused naming record, before any call
+    reads = fake.reads
+    failed, result = run(dict(record='www', type='A', value=['192.0.2.1']))
+    assert failed and result['field'] == 'record' and fake.reads == reads
+    # a value in the name's place (an address in record) is refused naming record
+    failed, result = run(dict(record='192.0.2.1', type='A', value=['192.0.2.1']))
+    assert failed and result['field'] == 'record'
+
+
+def test_catalogue_names_case_and_trailing_dot_are_one_name(fake):
+    failed, result = run(dict(record='WWW.EXAMPLE.COM.', type='A', value=['192.0.2.1']))
+    assert not failed and result['fqdn'] == 'www.example.com' and result['rr'] == 'www'
+    failed, result = run(dict(zone='Example.COM.', rr='WWW', type='a', value=['192.0.2.1']))
+    assert not failed and not result['changed']
+
+
+@pytest.mark.parametrize('label, ok', [('a' * 63, True), ('a' * 64, False)])
+def test_catalogue_label_of_63_is_taken_64_refused(fake, label, ok):
+    failed, result = run(dict(record='%s.example.com' % label, type='A', value=['192.0.2.1']))
+    assert failed is not ok
+    if not ok:
+        assert result['field'] == 'record' and fake.reads == 0
+
+
+@pytest.mark.parametrize('length, ok', [(253, True), (254, False)])
+def test_catalogue_name_of_253_is_taken_254_refused(fake, length, ok):
+    name = '.'.join(['a' * 63] * 3 + ['b' * (length - 12 - 3 * 64)]) + '.example.com'
+    assert len(name) == length
+    failed, result = run(dict(record=name, type='A', value=['192.0.2.1']))
+    assert failed is not ok, result
+    if not ok:
+        assert result['field'] == 'record' and fake.reads == 0
+
+
+@pytest.mark.parametrize('size, ok', [(511, True), (512, False)])
+def test_catalogue_txt_of_511_bytes_is_taken_512_refused(fake, size, ok):
+    failed, result = run(dict(record='t.example.com', type='TXT', value=['x' * size]))
+    assert failed is not ok
+    if not ok:
+        assert result['field'] == 'value[0]' and '511' in result['msg'] and fake.writes == []
+
+
+def test_catalogue_cname_at_the_apex_lives_with_mx_and_txt_not_with_a(fake):
+    fake.seed('example.com', '@', 'MX', 'mx.example.com', priority=10)
+    fake.seed('example.com', '@', 'TXT', 'v=spf1 -all')
+    failed, result = run(dict(zone='example.com', rr='@', type='CNAME', value=['apex.example.net']))
+    assert not failed and result['changed']
+    fake.seed('example.net', '@', 'A', '192.0.2.1')
+    failed, result = run(dict(zone='example.net', rr='@', type='CNAME', value=['apex.example.org']))
+    assert failed and result['error_code'] == 'DomainRecordConflict' and result['conflicting_records'][0]['type'] == 'A'
+    assert fake.writes == ['add']
+
+
+def test_catalogue_locked_record_is_never_changed(fake):
+    fake.seed('example.com', 'www', 'A', '192.0.2.1', locked=True)
+    for check in (True, False):
+        failed, result = run(dict(record='www.example.com', type='A', value=['192.0.2.2']), check=check)
+        assert failed and result['error_code'] == 'DomainRecordLocked' and result['conflicting_records'][0]['locked']
+    assert fake.writes == []
+    failed, result = run(dict(record='www.example.com', type='A', value=['192.0.2.1', '192.0.2.2'], on_existing='keep'))
+    assert not failed and fake.writes == ['add']
+
+
+def test_catalogue_paused_set_keeps_its_status_on_a_ttl_change(fake):
+    fake.seed('example.com', 'www', 'A', '192.0.2.1', status='DISABLE')
+    failed, result = run(dict(record='www.example.com', type='A', value=['192.0.2.1'], ttl=1200))
+    assert not failed and fake.writes == ['update'] and result['records'][0]['status'] == 'DISABLE'
+
+
+def test_catalogue_mx_without_priority_names_priority(fake):
+    failed, result = run(dict(record='example.com', type='mx', value=['mx.example.com']))
+    assert failed and result['field'] == 'priority' and fake.reads == 0
+    failed, result = run(dict(record='example.com', type='MX', value=['10 mx.example.com']))
+    assert not failed and result['records'][0]['priority'] == 10

@@ -251,3 +251,67 @@ def test_list_mode_slice_leaves_waits_open_without_failing(wall):
 def test_list_mode_bad_subnet_names_the_option(wall):
     failed, result = run_module(wait_for_dns.main, list_args({}, line_subnets={'telecom': 'nope'}))
     assert failed and result['msg'].startswith("line_subnets.telecom: 'nope' is not a client subnet")
+
+
+# -- the timeout is a deadline for every query (issue 15) ------------------------------------------------------------------
+
+@pytest.fixture
+def blackhole():
+    """A UDP socket on 127.0.0.1 that reads nothing and never answers: every query to it times out."""
+    import socket
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(('127.0.0.1', 0))
+    yield sock.getsockname()[1]
+    sock.close()
+
+
+@pytest.mark.parametrize('timeout', [1.0, 0.0])
+def test_a_server_that_never_answers_ends_at_the_deadline_not_after_query_timeout_times_retries(blackhole, timeout):
+    import time
+    started = time.monotonic()
+    # Without a deadline per query: query_timeout 2 s x 3 attempts = 6 s for the first lookup of the walk alone.
+    options = dict(records=[dict(name='www.example.org', type='A', value='192.0.2.1')], resolvers=['127.0.0.1:%d' % blackhole],
+                   timeout=timeout, query_timeout=2, query_retries=2)
+    failed, result = run_module(wait_for_dns.main, options)
+    took = time.monotonic() - started
+    assert failed and result.get('timed_out'), result
+    # timeout 0 checks once: each query waits at most query_timeout, and no query starts after it.
+    assert took < max(timeout, 2.0) + 0.75, took
+    assert result['elapsed'] <= max(timeout, 2.0) + 0.5
+    assert 'no time left' in result['msg'] or 'timeout after' in result['msg']
+
+
+def test_list_mode_a_server_that_never_answers_ends_at_the_slice_deadline(blackhole):
+    import time
+    progress = {'a.example.org': list_entry('a.example.org', 0)}
+    started = time.monotonic()
+    failed, result = run_module(wait_for_dns.main, list_args(progress, resolvers=['127.0.0.1:%d' % blackhole], timeout=1,
+                                                             query_timeout=2, query_retries=2, defaults=dict(wait_timeout=1)))
+    took = time.monotonic() - started
+    assert failed and result['failed_domains'] == ['a.example.org']
+    assert took < 1.75, took
+
+
+def test_record_type_in_any_case(fake):
+    ScriptedResolver.ready_after = {('cdn.example.org', 'CNAME'): 0}
+    failed, result = run_module(wait_for_dns.main, args(records=[dict(name='cdn.example.org', type='cname', value='x.example.net')]))
+    assert not failed, result
+    assert result['records'][0]['type'] == 'CNAME'
+
+
+def test_a_round_cut_by_the_deadline_keeps_the_last_answers_and_the_last_round_starts_before_it():
+    clock = FakeClock()
+    answers = iter([{'ns1.example.org': ['old.example.net']}] + [{'ns1.example.org': _dns.NO_TIME_LEFT}] * 50)
+    started = []
+
+    def check_round(specs):
+        started.append(clock.now)
+        return [_dns.Outcome(False, next(answers)) for dummy in specs]
+
+    spec = _dns.RecordSpec('cdn.example.org', 'CNAME', ['new.example.net'])
+    result = _dns.wait_for_records([spec], check_round, 5.0, delays=iter([10.0] * 50), clock=clock.monotonic, sleep=clock.sleep,
+                                   reserve=1.0)
+    assert result.timed_out
+    assert started[:2] == [0.0, 4.0]  # the round that would start at the deadline starts 1 s before it
+    assert result.states[0].last.nameservers == {'ns1.example.org': ['old.example.net']}
+    assert 'said [old.example.net]' in result.timeout_message(5.0) and _dns.NO_TIME_LEFT not in result.timeout_message(5.0)

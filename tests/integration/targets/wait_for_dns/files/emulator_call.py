@@ -7,7 +7,8 @@ A DELETE answered with 404 (already gone) is not an error.
 
 JSON may be a list: one request per element. It may also be given as "b64:" + base64(JSON): ansible-core before 2.19
 turns a templated string that looks like a dict or a list back into one, and the command module then passes its
-Python repr (single quotes), which is not JSON; the tasks therefore pass `body | to_json | b64encode`. After DELAY seconds the requests are sent; STAMP_FILE then gets
+Python repr (single quotes), which is not JSON; the tasks therefore pass `body | to_json | b64encode`. After DELAY seconds the
+requests are sent; STAMP_FILE then gets
 {"before": epoch, "after": epoch} around them (the test compares these times with the waiter's progress file).
 """
 
