@@ -53,6 +53,21 @@ def format_time(value):
     return value.astimezone(_UTC).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
+_DAYS = ('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')
+_MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
+
+
+def format_oss_time(value):
+    """A date as ListCname writes a certificate's dates (`Mon, 4 May 2048 10:14:51 GMT`: no leading zero on the day), or None.
+
+    Check mode predicts a certificate's dates in this form, so that its diff is the one the real run shows (read back)."""
+    if value is None:
+        return None
+    value = value.astimezone(_UTC)
+    return '%s, %d %s %04d %02d:%02d:%02d GMT' % (_DAYS[value.weekday()], value.day, _MONTHS[value.month - 1], value.year,
+                                                  value.hour, value.minute, value.second)
+
+
 def parse_time(text):
     """Parse a date as OSS writes it (RFC 1123 such as `Mon, 4 May 2048 10:14:51 GMT`, or ISO 8601); None if unreadable.
 
@@ -135,6 +150,12 @@ def load_certificate(pem, field=CERT_FIELD):
         cert = x509.load_pem_x509_certificate(blocks[0].encode('ascii'))
     except (ValueError, UnicodeError):
         raise CertificateError(field, 'could not be parsed: the first "BEGIN CERTIFICATE" block is not a valid X.509 certificate.')
+    info = _describe_cert(cert)
+    info['chain_length'] = len(blocks)
+    return info
+
+
+def _describe_cert(cert):
     return dict(
         fingerprint=colon_hex(cert.fingerprint(hashes.SHA1())),
         not_before=_not_valid_before(cert),
@@ -142,9 +163,87 @@ def load_certificate(pem, field=CERT_FIELD):
         subject=cert.subject.rfc4514_string(),
         dns_names=_dns_names(cert),
         serial_number='%X' % cert.serial_number,
-        chain_length=len(blocks),
         _public_key=_public_key_bytes(cert.public_key()),
     )
+
+
+def _ordinal(index):
+    return ('first', 'second', 'third')[index] if index < 3 else '%dth' % (index + 1)
+
+
+def _parse_blocks(pem, field=CERT_FIELD):
+    """Every certificate of a PEM text as (block text, x509 certificate), in the order given."""
+    if not isinstance(pem, str) or not pem.strip():
+        raise CertificateError(field, 'is empty; give the PEM text of the certificate (for example with lookup("file", ...)).')
+    blocks = _PEM_CERT.findall(pem)
+    if not blocks:
+        raise CertificateError(field, 'is not a PEM certificate: no "-----BEGIN CERTIFICATE-----" block was found.')
+    parsed = []
+    for index, block in enumerate(blocks):
+        try:
+            parsed.append((block, x509.load_pem_x509_certificate(block.encode('ascii'))))
+        except (ValueError, UnicodeError):
+            raise CertificateError(field, 'could not be parsed: the %s "BEGIN CERTIFICATE" block is not a valid X.509 certificate.'
+                                   % _ordinal(index))
+    return parsed
+
+
+def _issued(child, parent):
+    """Whether parent issued child: the names link, and (when this cryptography can tell) parent's key signed child."""
+    if child.issuer != parent.subject:
+        return False
+    verify = getattr(child, 'verify_directly_issued_by', None)
+    if verify is None:
+        return True
+    try:
+        verify(parent)
+    except Exception:  # pylint: disable=broad-except
+        # InvalidSignature, or a ValueError/TypeError for a key type or signature algorithm it does not check.
+        return False
+    return True
+
+
+def order_chain(parsed, key_public, field=CERT_FIELD, key_field=KEY_FIELD):
+    """The chain in the order TLS needs it: the leaf (the certificate whose public key is the private key's), then the
+    certificate that issued it, and so on. Returns (ordered [(block, cert)], reordered). Raises CertificateError when the key
+    belongs to none of the certificates, when a certificate is given twice, or when a certificate is not part of the leaf's
+    chain (unrelated, or a missing link in between)."""
+    seen = {}
+    for index, (_block, cert) in enumerate(parsed):
+        digest = cert.fingerprint(hashes.SHA1())
+        if digest in seen:
+            raise CertificateError(field, 'holds the same certificate twice (the %s and the %s block, subject %s); give each '
+                                          'certificate of the chain once.' % (_ordinal(seen[digest]), _ordinal(index),
+                                                                              cert.subject.rfc4514_string()))
+        seen[digest] = index
+    leaves = [index for index, (_block, cert) in enumerate(parsed) if _public_key_bytes(cert.public_key()) == key_public]
+    if not leaves:
+        if len(parsed) == 1:
+            raise CertificateError(key_field, 'does not match %s: the key is not the private half of the certificate\'s public key. '
+                                              'Give the key that was used to request this certificate.' % field)
+        raise CertificateError(key_field, 'does not match any of the %d certificates of %s: the key is not the private half of the '
+                                          'leaf certificate\'s public key. Give the key that was used to request the certificate.'
+                               % (len(parsed), field))
+    ordered = [parsed[leaves[0]]]
+    remaining = [entry for index, entry in enumerate(parsed) if index != leaves[0]]
+    while remaining:
+        current = ordered[-1][1]
+        found = next((entry for entry in remaining if _issued(current, entry[1])), None)
+        if found is None:
+            others = '; '.join(cert.subject.rfc4514_string() for _block, cert in remaining)
+            if current.issuer == current.subject:
+                why = 'the chain ends at the self-signed %s' % current.subject.rfc4514_string()
+            else:
+                why = 'none of them issued %s (its issuer is %s: add that certificate, or remove the ones that do not belong)' % (
+                    current.subject.rfc4514_string(), current.issuer.rfc4514_string())
+            raise CertificateError(field, 'holds %d certificate(s) that are not part of the chain of the certificate that matches the '
+                                          'private key (subject %s): %s; %s. Give the leaf certificate, then the intermediate '
+                                          'certificate that issued it, and so on.'
+                                   % (len(remaining), ordered[0][1].subject.rfc4514_string(), others, why))
+        ordered.append(found)
+        remaining.remove(found)
+    reordered = [cert for _block, cert in ordered] != [cert for _block, cert in parsed]
+    return ordered, reordered
 
 
 def load_private_key_public_bytes(pem, field=KEY_FIELD):
@@ -185,12 +284,23 @@ def check_certificate_pair(certificate, private_key, now=None):
     Raises CertificateError for an unreadable certificate or key, a key that does not belong to the certificate,
     or an expired certificate.
     """
-    info = load_certificate(certificate)
+    _require_library()
+    parsed = _parse_blocks(certificate)
     key_public = load_private_key_public_bytes(private_key)
-    if key_public != info['_public_key']:
-        raise CertificateError(KEY_FIELD, 'does not match %s: the key is not the private half of the certificate\'s public key. '
-                                          'Give the key that was used to request this certificate.' % CERT_FIELD)
+    ordered, reordered = order_chain(parsed, key_public)
+    leaf = ordered[0][1]
+    info = _describe_cert(leaf)
+    info.update(
+        chain_length=len(ordered),
+        chain_fingerprints=[colon_hex(cert.fingerprint(hashes.SHA1())) for _block, cert in ordered],
+        chain_subjects=[cert.subject.rfc4514_string() for _block, cert in ordered[1:]],
+        reordered=reordered,
+        # What is sent: the text as given when it is in order (so that it is sent unchanged), else the blocks in order.
+        pem=''.join(block + '\n' for block, _cert in ordered) if reordered else certificate,
+    )
     now = now or datetime.datetime.now(_UTC)
+    info['chain_expired'] = ['%s (expired on %s)' % (cert.subject.rfc4514_string(), format_time(_not_valid_after(cert)))
+                             for _block, cert in ordered[1:] if _not_valid_after(cert) <= now]
     if info['not_after'] <= now:
         raise CertificateError(CERT_FIELD, 'expired on %s (fingerprint %s); renew it and give the new certificate.'
                                % (format_time(info['not_after']), info['fingerprint']))

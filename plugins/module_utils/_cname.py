@@ -145,10 +145,11 @@ class CnamePlan(object):
     """What oss_bucket_cname has to do for one binding: nothing, bind (maybe with a certificate), change the
     certificate, or unbind."""
 
-    def __init__(self, action=None, certificate=None, reason=None):
+    def __init__(self, action=None, certificate=None, reason=None, warnings=None):
         self.action = action              # None, 'bind', 'certificate', 'unbind'
         self.certificate = certificate    # the CertificateConfiguration to send, or None
         self.reason = reason
+        self.warnings = list(warnings or [])  # what the plan could not decide for sure (shown as warnings, or notes in list mode)
 
     @property
     def changed(self):
@@ -165,6 +166,7 @@ def plan_binding(state, current, wanted_cert=None, wanted_info=None, delete_cert
     bound_cert = (current or {}).get('certificate') or None
     config = None
     reason = None
+    warnings = []
     if wanted_cert and wanted_cert.get('cert_id'):
         if not bound_cert or (bound_cert.get('cert_id') or '') != wanted_cert['cert_id']:
             config = dict(cert_id=wanted_cert['cert_id'])
@@ -173,6 +175,16 @@ def plan_binding(state, current, wanted_cert=None, wanted_info=None, delete_cert
         if not _same_certificate(bound_cert, wanted_info):
             config = dict(certificate=wanted_cert['certificate'], private_key=wanted_cert['private_key'])
             reason = 'certificate fingerprint or validity differs' if bound_cert else 'no certificate bound'
+        elif (wanted_info or {}).get('chain_length', 1) > 1:
+            # The leaf is the bound one; ListCname shows only the leaf, so the bound chain is unknown (cert_chain_unknown).
+            if force:
+                config = dict(certificate=wanted_cert['certificate'], private_key=wanted_cert['private_key'])
+                reason = 'certificate chain re-uploaded (force: true): OSS shows only the leaf, so the bound chain cannot be compared'
+            else:
+                warnings.append('The bound certificate is this leaf (fingerprint %s), but OSS shows only the leaf, so the bound chain '
+                                'could not be compared with the %d certificates given; nothing was sent. If the bound chain lacks an '
+                                'intermediate certificate (or holds an old one), run once with force: true to upload the chain again.'
+                                % (wanted_info['fingerprint'], wanted_info['chain_length']))
     elif delete_certificate and bound_cert:
         config = dict(delete_certificate=True)
         reason = 'certificate to delete'
@@ -183,10 +195,10 @@ def plan_binding(state, current, wanted_cert=None, wanted_info=None, delete_cert
         if force or not bound_cert:
             config['force'] = True
     if current is None:
-        return CnamePlan('bind', config, 'not bound')
+        return CnamePlan('bind', config, 'not bound', warnings)
     if config is not None:
-        return CnamePlan('certificate', config, reason)
-    return CnamePlan()
+        return CnamePlan('certificate', config, reason, warnings)
+    return CnamePlan(warnings=warnings)
 
 
 def _predicted_binding(current, domain, plan, wanted_info):
@@ -201,13 +213,25 @@ def _predicted_binding(current, domain, plan, wanted_info):
         elif config.get('cert_id'):
             binding['certificate'] = dict(type='CAS', cert_id=config['cert_id'], status='Enabled', fingerprint=None,
                                           valid_start_date=None, valid_end_date=None, creation_date=None)
+        elif _same_certificate(binding.get('certificate'), wanted_info):
+            pass  # the bound leaf with its chain again (force): ListCname will show the same leaf, its id and its dates
         else:
             from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import (  # pylint: disable=import-outside-toplevel
-                format_time)
+                format_oss_time)
+            # The dates as ListCname writes them: the real run's diff shows the binding read back (cert_diff_dates).
             binding['certificate'] = dict(type='Upload', cert_id=None, status='Enabled', fingerprint=wanted_info['fingerprint'],
-                                          valid_start_date=format_time(wanted_info['not_before']),
-                                          valid_end_date=format_time(wanted_info['not_after']), creation_date=None)
+                                          valid_start_date=format_oss_time(wanted_info['not_before']),
+                                          valid_end_date=format_oss_time(wanted_info['not_after']), creation_date=None)
     return binding
+
+
+def certificate_check_mode_warnings(plan, check_mode):
+    """What check mode cannot know about the certificate of a plan: only OSS (with Certificate Management) checks a cert_id."""
+    config = plan.certificate or {}
+    if not check_mode or not config.get('cert_id'):
+        return []
+    return ['Check mode could not verify certificate.cert_id %s: only OSS checks it against Certificate Management, when it binds. '
+            'The real run fails (InvalidArgument, CertId) if the id does not exist in this account or region.' % config['cert_id']]
 
 
 def _reached(state, binding, wanted_cert, wanted_info, delete_certificate):
@@ -349,13 +373,19 @@ def wanted_certificate(cert_option, domain, field='certificate'):
         raise _oss.MissingLibraryError('cryptography', _certificate.CRYPTOGRAPHY_IMPORT_ERROR)
     info = _certificate.check_certificate_pair(cert_option['certificate'], cert_option['private_key'])
     warnings = []
+    if info.get('reordered'):
+        warnings.append('%s.certificate lists its certificates in the wrong order; they are sent leaf first (%s), then each '
+                        'certificate\'s issuer. Put them in that order to silence this warning.' % (field, info['subject']))
+    if info.get('chain_expired'):
+        warnings.append('%s.certificate carries expired chain certificates: %s; clients that need them will refuse the site. '
+                        'Give the current intermediate certificates of your certificate authority.' % (field, ', '.join(info['chain_expired'])))
     if _certificate.not_yet_valid(info):
         warnings.append('%s.certificate is not valid before %s; browsers will refuse it until then.'
                         % (field, _certificate.format_time(info['not_before'])))
     if not _certificate.covers_domain(info, domain):
         warnings.append('%s.certificate does not name %s (it names %s); HTTPS clients will reject it for this domain.'
                         % (field, domain, ', '.join(info['dns_names']) or 'no DNS name'))
-    return dict(certificate=cert_option['certificate'], private_key=cert_option['private_key']), info, warnings
+    return dict(certificate=info.get('pem') or cert_option['certificate'], private_key=cert_option['private_key']), info, warnings
 
 
 def write_binding(client, plan, state, domain, wanted_cert, wanted_info, delete_certificate):
@@ -393,6 +423,11 @@ def run_bucket_cname(module):
     wanted_info = None
     cert_option = p.get('certificate') or None
     if cert_option and not (cert_option.get('cert_id') or cert_option.get('certificate')):
+        if cert_option.get('private_key'):
+            # An empty certificate (an empty file read with lookup) next to its key: never bind without it (cert_empty).
+            module.fail_json(msg='certificate.certificate is empty; give the PEM text of the certificate that belongs to '
+                                 'certificate.private_key (for example with lookup("file", ...)).', error_code='InvalidCertificate',
+                             **result)
         cert_option = None
     if cert_option and p['delete_certificate']:
         module.fail_json(msg='certificate and delete_certificate=true are mutually exclusive: give a certificate to attach or '
@@ -421,7 +456,17 @@ def run_bucket_cname(module):
         current = find_binding(client.list_cnames(), domain)
     except AlicloudError as exc:
         _fail_api(module, client, exc, bucket, domain, region, secrets, result)
-    plan = plan_binding(state, current, wanted_cert, wanted_info, delete_certificate, p['force'])
+    if current is None and delete_certificate:
+        # A task that removes the certificate of a binding does not create the binding (list mode, whose items are domains to
+        # bind, does): nothing to remove, nothing done.
+        plan = CnamePlan(warnings=['delete_certificate: true has nothing to remove: %s is not bound to bucket %s, and this task does '
+                                   'not bind it (remove delete_certificate to bind it).' % (domain, bucket)])
+    else:
+        plan = plan_binding(state, current, wanted_cert, wanted_info, delete_certificate, p['force'])
+    for warning in plan.warnings + certificate_check_mode_warnings(plan, module.check_mode):
+        module.warn(warning)
+    if plan.action == 'bind' and module.check_mode:
+        _predict_new_binding(module, client, params, bucket, domain, region, secrets, result)
     after = _predicted_binding(current, domain, plan, wanted_info) if plan.changed else current
     if current and (current.get('status') or 'Enabled') != 'Enabled' and state == 'present':
         module.warn('The binding of %s is %s in OSS; OSS does not serve the domain while it is not Enabled.' % (domain, current.get('status')))
@@ -440,6 +485,53 @@ def run_bucket_cname(module):
     if module._diff:
         result['diff'] = dict(before=_binding_view(bucket, domain, current), after=_binding_view(bucket, domain, after))
     module.exit_json(**result)
+
+
+def _account_zone(params, fqdn):
+    """(zone, None) with the longest zone of this account's Alibaba Cloud DNS that holds fqdn, or (None, None) when none
+    does; (None, reason) when the zones could not be read."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _alidns, _records  # pylint: disable=import-outside-toplevel
+    try:
+        return _records.longest_zone(fqdn, _alidns.AlidnsAPI(params).list_zones()), None
+    except _alidns.MissingSdkError:
+        return None, 'the Alibaba Cloud DNS SDK is not installed'
+    except AlicloudError as exc:
+        return None, 'the Alibaba Cloud DNS zones could not be read (%s)' % exc.code
+
+
+def _predict_new_binding(module, client, params, bucket, domain, region, secrets, result):
+    """Check mode, a domain not yet bound to the bucket: fail as the real run will where reads can tell (another bucket of this
+    account holds the domain; OSS will ask for proof of ownership and no valid token exists), warn about what they cannot."""
+    holder, dummy = client.find_holder(domain)
+    if holder:
+        err = AlicloudError('CnameAlreadyExists', 'predicted by check mode', details=dict(CnameType='CNAME_OSS', Bucket=holder))
+        message, extra = explain_cname_error(client, err, bucket, domain, region, client.endpoint)
+        result.update(extra)
+        module.fail_json(msg=redact(message, secrets), error_code=err.code, **result)
+    unknown = []
+    if region.startswith('cn-') and region != 'cn-hongkong':
+        unknown.append('its ICP filing (mainland regions)')
+    # OSS binds without proof only a domain whose zone is in this account's Alibaba Cloud DNS and that no bucket holds.
+    zone, why = _account_zone(params, domain)
+    if zone:
+        unknown.append('proof of ownership, if another account has it bound')
+    elif why:
+        unknown.append('proof of ownership (%s)' % why)
+    else:
+        try:
+            found = client.get_token(domain)
+        except AlicloudError as exc:
+            found = exc
+        if isinstance(found, AlicloudError):
+            unknown.append('proof of ownership (GetCnameToken: %s)' % found.code)
+        elif token_is_valid(found):
+            unknown.append('the TXT record %s = %s, which OSS must see' % (ownership_record_name(domain), found['token']))
+        else:
+            err = AlicloudError('NeedVerifyDomainOwnership', 'predicted by check mode')
+            message, extra = explain_cname_error(client, err, bucket, domain, region, client.endpoint)
+            result.update(extra)
+            module.fail_json(msg=redact(message, secrets), error_code=err.code, **result)
+    module.warn('check mode cannot know whether OSS will accept %s for bucket %s: %s.' % (domain, bucket, '; '.join(unknown)))
 
 
 def _write_landed(client, err, state, domain, wanted_cert, wanted_info, delete_certificate):
@@ -515,24 +607,31 @@ def run_domain_ownership(module, zone_lookup=None):
     secrets = params.secrets()
     result = dict(changed=False, bucket=bucket, domain=domain, domain_unicode=to_unicode(domain))
     client = make_client(module, params, bucket, region, secrets)
+    # Read first, the same reads in check mode and for real, so that both decide alike: a domain bound to this bucket needs
+    # no token (OSS would answer CreateCnameToken with NoNeedCreateCnameToken), a valid token is returned as it is.
     try:
-        current = client.get_token(domain)
+        bound = find_binding(client.list_cnames(), domain) is not None
+        current = None if bound else client.get_token(domain)
     except AlicloudError as exc:
         _fail_api(module, client, exc, bucket, domain, region, secrets, result)
+    result['bound'] = bound
     token = current if token_is_valid(current) else None
     before = dict(token=token['token'], expire_time=iso_time(token['expire_time'])) if token else dict(token=None, expire_time=None)
-    if token is None:
-        # Changed once the token exists (or would, in check mode): a refused CreateCnameToken changed nothing.
-        result['changed'] = module.check_mode
-        if not module.check_mode:
-            try:
-                token = client.create_token(domain)
-                result['changed'] = True
-            except AlicloudError as exc:
-                if exc.code != 'NoNeedCreateCnameToken':
-                    _fail_api(module, client, exc, bucket, domain, region, secrets, result)
-                module.warn('OSS says no token is needed for %s on bucket %s (NoNeedCreateCnameToken): the domain is already '
-                            'verified for this bucket.' % (domain, bucket))
+    if bound:
+        module.warn('%s is already bound to bucket %s: no ownership token is needed, nothing to do.' % (domain, bucket))
+    elif token is None and module.check_mode:
+        result['changed'] = True
+        module.warn('check mode: a new token would be created for %s; its value is not known until a real run (token is null).' % domain)
+    elif token is None:
+        try:
+            token = client.create_token(domain)
+            result['changed'] = True
+        except AlicloudError as exc:
+            if exc.code != 'NoNeedCreateCnameToken':
+                _fail_api(module, client, exc, bucket, domain, region, secrets, result)
+            # Bound between the read and the write (a concurrent run): a refused CreateCnameToken changed nothing.
+            result['bound'] = True
+            module.warn('%s is already bound to bucket %s: no ownership token is needed, nothing to do.' % (domain, bucket))
     value = token['token'] if token else None
     result.update(token=value, expire_time=iso_time(token['expire_time']) if token else None,
                   record=ownership_record(domain, value))
@@ -1015,6 +1114,8 @@ def _run_bind(module, flow, params, secrets):
                 _flow.note(entry, 'the binding is %s in OSS; OSS does not serve the domain while it is not Enabled.' % data['current'].get('status'))
             data['plan'] = plan_binding(item.settings['state'], data['current'], data['wanted_cert'], data['wanted_info'],
                                         bool(item.settings['delete_certificate']) and item.settings['state'] == 'present', data['force'])
+            for text in data['plan'].warnings + certificate_check_mode_warnings(data['plan'], check_mode):
+                _flow.note(entry, text)
         except (ItemFailure, AlicloudError, ValueError) as exc:
             _fail_item(flow, item, exc, 'bind', secrets, time.time() - started)
     # 4. The writes: unbinds first (a domain may move to another bucket in this run), then binds.
@@ -1341,6 +1442,8 @@ def _run_rebind(module, flow, params, secrets):
         plan = plan_binding('present', current, item.data['wanted_cert'], item.data['wanted_info'],
                             bool(item.settings['delete_certificate']), item.data['force'])
         item.data['plan'] = plan
+        for text in plan.warnings + certificate_check_mode_warnings(plan, check_mode):
+            _flow.note(item.entry, text)
         if not plan.changed or check_mode:
             return plan
         client = oss.client(*key)
@@ -1440,6 +1543,10 @@ def run_domain_ownership_list(module):
     def ownership(item):
         client = oss.client(item.settings['bucket'], item.settings['region'])
         try:
+            # Read first (one ListCname per bucket, shared): a domain bound to this bucket needs no token, in check mode too.
+            if find_binding(oss.listing(item.settings['bucket'], item.settings['region']), item.name) is not None:
+                item.data['no_need'] = True
+                return None
             current = client.get_token(item.name)
         except AlicloudError as exc:
             raise _oss_failure(flow, item, exc, client, secrets)
@@ -1470,9 +1577,8 @@ def run_domain_ownership_list(module):
             # The domain is verified for this bucket already: binding again will work, no record is needed.
             entry['ownership_record'] = None
             _flow.set_phase(entry, 'ownership_pending')
-            _flow.record_step(entry, 'ownership', False, 'OSS says no token is needed for %s on bucket %s (NoNeedCreateCnameToken): the '
-                                                         'domain is already verified for this bucket' % (item.name, item.settings['bucket']),
-                              elapsed)
+            _flow.record_step(entry, 'ownership', False, '%s is already bound to bucket %s: no ownership token is needed'
+                              % (item.name, item.settings['bucket']), elapsed)
         else:
             token = item.data['token']
             value = token['token'] if token else None

@@ -21,6 +21,10 @@ description:
   - When OSS refuses the binding, the module fails with an explanation of what to do and a machine-readable
     RV(error_code). For C(NeedVerifyDomainOwnership) it also returns the TXT record that proves ownership
     (see M(alicloud_oss.domains.oss_domain_ownership)).
+  - In check mode a new binding is predicted from reads - it fails as the real run will when another bucket of this account
+    holds the domain (C(CnameAlreadyExists)), or when OSS will ask for proof of ownership (the domain's zone is not in this
+    account's Alibaba Cloud DNS) and no valid token exists (C(NeedVerifyDomainOwnership)). What only OSS knows (ICP filing
+    in mainland regions, a binding held by another account, whether OSS sees the TXT record) is named in a warning.
   - The module does not create the DNS CNAME record; it returns it (RV(cname_record)), to be published with
     M(alicloud_oss.domains.alidns_record) or at another DNS provider, B(after) the binding exists.
   - B(List mode) (O(domains)) is the first step of the custom-domain flow (O(step=bind)) and its fifth (O(step=rebind)).
@@ -81,8 +85,16 @@ options:
         type: str
       certificate:
         description:
-          - The certificate in PEM form, optionally followed by its chain. The first certificate is the one for the domain.
+          - The certificate in PEM form, optionally followed by its chain (the intermediate certificates).
           - Checked before any API call, it must not be expired and O(certificate.private_key) must belong to it.
+          - The certificate whose public key is O(certificate.private_key)'s is the leaf; the others must be its chain, each
+            the issuer of the one before. A chain in the wrong order is sent in the right order (leaf first), with a warning; a
+            certificate that is not part of the leaf's chain (unrelated, or a missing link), or the same certificate twice, is
+            refused before any API call with a message that names it.
+          - Compared with the bound certificate by the leaf's SHA-1 fingerprint and validity, the values OSS shows. OSS does not
+            show the bound chain, so when the leaf is the bound one and intermediate certificates are given, the chain cannot be
+            compared, so nothing is sent and a warning says so; O(force=true) uploads the certificate and its chain again (on
+            every run). Use it once to add a missing intermediate certificate.
         type: str
       private_key:
         description:
@@ -91,12 +103,16 @@ options:
   delete_certificate:
     description:
       - Remove the certificate from the binding (the binding stays). Nothing is sent when no certificate is bound.
+      - On a domain that is not bound to the bucket it does nothing (not changed, with a warning); it never binds the domain.
+        In list mode (O(domains)), whose items are domains to bind, such an item is bound without a certificate.
     type: bool
     default: false
   force:
     description:
       - Send C(Force=true) with a certificate change, so that OSS replaces the bound certificate even when it is not the one
         this task read (no C(PreviousCertId) check).
+      - With a PEM certificate that carries a chain and whose leaf is the bound one, upload it again (OSS does not show the
+        bound chain, so it cannot be compared); see O(certificate.certificate).
     type: bool
     default: false
   step:

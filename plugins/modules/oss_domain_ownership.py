@@ -15,9 +15,12 @@ author: alicloud_oss.domains contributors (@alicloud-oss)
 description:
   - Ensures a valid ownership verification token exists for a custom domain on an OSS bucket and returns it with the
     DNS record that publishes it, C(_dnsauth.<domain>) of type TXT.
-  - The current token is read first (GetCnameToken). A token is created (CreateCnameToken) only when there is none or it
-    has expired (tokens live 72 hours), and only then is the task C(changed). While a token is valid, every run returns
-    the same token, so a TXT record built from it stays stable.
+  - The bucket's bindings (ListCname) and the current token (GetCnameToken) are read first. A domain already bound to the
+    bucket needs no token - nothing to do, RV(bound) is V(true) and a warning says so. A token is created (CreateCnameToken)
+    only when there is none or it has expired (tokens live 72 hours), and only then is the task C(changed). While a token
+    is valid, every run returns the same token, so a TXT record built from it stays stable.
+  - Check mode makes the same reads and returns what a real run would - the valid token, or V(null) with a warning when
+    a new one would be created (its value is not known before it exists).
   - Once the record resolves, M(alicloud_oss.domains.oss_bucket_cname) can bind the domain. The record can be removed
     after the binding exists.
   - B(List mode) (O(domains) with O(progress)) is the second step of the custom-domain flow - for every domain whose
@@ -106,8 +109,13 @@ domain_unicode:
   returned: in single-domain mode
   type: str
   sample: old.example.com
+bound:
+  description: Whether the domain is already bound to the bucket; then no token is needed and RV(token) is V(null).
+  returned: success in single-domain mode
+  type: bool
+  sample: false
 token:
-  description: The valid token, or V(null) in check mode when one would be created.
+  description: The valid token, or V(null) in check mode when one would be created, or when the domain is already bound (RV(bound)).
   returned: success in single-domain mode
   type: str
   sample: be1d49d863dea9ffeff3df7d64551234

@@ -492,6 +492,10 @@ class OssApi:
             if cert_id is None:
                 cert_id = '%d-%s' % (30000000 + state.next_seq(), bucket['region'])
                 store[cert_id] = dict(meta, type='Upload', created=state.now(), certificate=conf['Certificate'], private_key=None)
+            elif store[cert_id].get('certificate') != conf['Certificate']:
+                # ASSUMED: the same leaf uploaded again with another chain (an intermediate added or replaced) keeps its id
+                # and serves the chain last uploaded; ListCname shows only the leaf either way.
+                store[cert_id]['certificate'] = conf['Certificate']
         else:
             cert_id = conf['CertId']
             if cert_id not in store:

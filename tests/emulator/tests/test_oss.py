@@ -322,6 +322,19 @@ def test_upload_certificate(emu):
     assert (again.cert_id, again.creation_date) == (info.cert_id, info.creation_date)
 
 
+def test_same_leaf_with_another_chain_keeps_its_id_and_serves_the_new_chain(emu):
+    bucket = emu.bucket('demo-assets')
+    leaf_pem, key_pem, _leaf = make_cert(['www.example.com'])
+    ca_pem, _ca_key, _ca = make_cert(['ca.example.net'])
+    put(bucket, 'www.example.com', CertInfo(certificate=leaf_pem, private_key=key_pem))
+    first = bucket.list_bucket_cname().cname[0].certificate
+    put(bucket, 'www.example.com', CertInfo(certificate=leaf_pem + ca_pem, private_key=key_pem, force=True))
+    again = bucket.list_bucket_cname().cname[0].certificate
+    assert (again.cert_id, again.fingerprint) == (first.cert_id, first.fingerprint)  # ListCname shows only the leaf
+    stored = emu.ok('GET', 'state')['accounts']['main']['certificates'][first.cert_id]
+    assert stored['certificate'] == leaf_pem + ca_pem
+
+
 def test_certificate_replacement_rules(emu):
     bucket = emu.bucket('demo-assets')
     put(bucket, 'www.example.com', CertInfo(cert_id='10000001-cn-hangzhou'))

@@ -164,3 +164,107 @@ def test_days_until_and_domain_cover():
     assert covers_domain(info, 'EXAMPLE.com.')
     assert not covers_domain(info, 'a.b.example.com')
     assert not covers_domain(info, 'www.example.net')
+
+
+# --- chains (issue 15) ------------------------------------------------------------------------------------------------
+
+def _signed(subject_cn, key, issuer_cn, issuer_key, ca, names=None, days=90, start_days_ago=1):
+    now = datetime.datetime.now(UTC)
+    builder = (x509.CertificateBuilder()
+               .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject_cn)]))
+               .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer_cn)]))
+               .public_key(key.public_key())
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now - datetime.timedelta(days=start_days_ago))
+               .not_valid_after(now - datetime.timedelta(days=start_days_ago) + datetime.timedelta(days=days))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if names:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), critical=False)
+    return builder.sign(issuer_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode('ascii')
+
+
+def make_chain(names=('www.example.com',), days=90, start_days_ago=1):
+    """(leaf_pem, intermediate_pem, root_pem, leaf_key_pem): a leaf issued by an intermediate issued by a root."""
+    root_key, inter_key, leaf_key = make_key(), make_key(), make_key()
+    root = _signed('Test Root CA', root_key, 'Test Root CA', root_key, True, days=3650)
+    inter = _signed('Test Intermediate CA', inter_key, 'Test Root CA', root_key, True, days=1825)
+    leaf = _signed(names[0], leaf_key, 'Test Intermediate CA', inter_key, False, names=names, days=days, start_days_ago=start_days_ago)
+    return leaf, inter, root, key_pem(leaf_key)
+
+
+def test_chain_in_order_is_sent_as_given_and_fingerprints_every_certificate():
+    leaf, inter, root, key = make_chain()
+    given = leaf + inter + root
+    info = check_certificate_pair(given, key)
+    assert info['chain_length'] == 3 and not info['reordered'] and info['pem'] == given
+    assert info['fingerprint'] == load_certificate(leaf)['fingerprint']
+    assert info['chain_fingerprints'] == [load_certificate(pem)['fingerprint'] for pem in (leaf, inter, root)]
+    assert info['chain_subjects'] == ['CN=Test Intermediate CA', 'CN=Test Root CA']
+
+
+@pytest.mark.parametrize('order', [(1, 0), (2, 1, 0), (1, 2, 0), (0, 2, 1), (2, 0, 1)])
+def test_chain_in_the_wrong_order_is_reordered_leaf_first(order):
+    leaf, inter, root, key = make_chain()
+    parts = [leaf, inter, root][:max(order) + 1]
+    info = check_certificate_pair(''.join(parts[index] for index in order), key)
+    assert info['reordered']
+    assert info['fingerprint'] == load_certificate(leaf)['fingerprint']
+    assert info['pem'] == ''.join(parts)
+    assert load_certificate(info['pem'])['fingerprint'] == info['fingerprint']
+
+
+def test_unrelated_extra_certificate_is_refused_naming_it():
+    leaf, inter, _root, key = make_chain()
+    stranger, _stranger_key, _cert = make_pair(names=('stranger.example.org',))
+    with pytest.raises(CertificateError) as err:
+        check_certificate_pair(leaf + inter + stranger, key)
+    message = str(err.value)
+    assert err.value.field == 'certificate.certificate' and message.startswith('certificate.certificate holds 1 certificate(s)')
+    assert 'CN=stranger.example.org' in message and 'not part of the chain' in message
+
+
+def test_broken_link_names_the_missing_issuer():
+    leaf, _inter, root, key = make_chain()
+    with pytest.raises(CertificateError) as err:
+        check_certificate_pair(leaf + root, key)
+    message = str(err.value)
+    assert 'CN=Test Root CA' in message and 'its issuer is CN=Test Intermediate CA' in message
+
+
+def test_issuer_with_the_right_name_but_another_key_is_not_a_link():
+    leaf, _inter, _root, key = make_chain()
+    impostor_key = make_key()
+    impostor = _signed('Test Intermediate CA', impostor_key, 'Test Intermediate CA', impostor_key, True)
+    if not hasattr(x509.load_pem_x509_certificate(leaf.encode('ascii')), 'verify_directly_issued_by'):
+        pytest.skip('this cryptography cannot verify signatures of certificates')
+    with pytest.raises(CertificateError) as err:
+        check_certificate_pair(leaf + impostor, key)
+    assert 'not part of the chain' in str(err.value)
+
+
+def test_key_of_no_certificate_in_a_chain_is_a_key_mismatch():
+    leaf, inter, _root, _key = make_chain()
+    with pytest.raises(CertificateError) as err:
+        check_certificate_pair(inter + leaf, key_pem(make_key()))
+    assert err.value.field == 'certificate.private_key'
+    assert str(err.value).startswith('certificate.private_key does not match any of the 2 certificates of certificate.certificate')
+
+
+def test_the_same_certificate_twice_is_refused():
+    leaf, inter, _root, key = make_chain()
+    with pytest.raises(CertificateError) as err:
+        check_certificate_pair(leaf + inter + inter, key)
+    assert 'holds the same certificate twice' in str(err.value) and 'second' in str(err.value) and 'third' in str(err.value)
+
+
+def test_a_bad_block_after_the_first_is_named_by_position():
+    leaf, _inter, _root, key = make_chain()
+    with pytest.raises(CertificateError) as err:
+        check_certificate_pair(leaf + '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', key)
+    assert str(err.value).startswith('certificate.certificate could not be parsed: the second')
+
+
+def test_oss_time_format_is_the_one_listcname_writes():
+    assert certmod.format_oss_time(datetime.datetime(2048, 5, 4, 10, 14, 51, tzinfo=UTC)) == 'Mon, 4 May 2048 10:14:51 GMT'
+    assert certmod.format_oss_time(datetime.datetime(2021, 9, 15, 2, 35, 6, tzinfo=UTC)) == 'Wed, 15 Sep 2021 02:35:06 GMT'
+    assert certmod.format_oss_time(None) is None

@@ -17,14 +17,14 @@ from ansible.module_utils.common.warnings import get_warning_messages
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _cname, _oss
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudError, error_from_code
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import load_certificate
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import format_oss_time, load_certificate
 from ansible_collections.alicloud_oss.domains.plugins.modules import oss_bucket_cname, oss_bucket_cname_info, oss_domain_ownership
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
 
 pytest.importorskip('cryptography')
 
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.module_utils.test_certificate import (  # noqa: E402
-    key_pem, make_key, make_pair,
+    key_pem, make_chain, make_key, make_pair,
 )
 
 UTC = datetime.timezone.utc
@@ -38,6 +38,8 @@ class FakeOss(object):
     def __init__(self):
         self.bindings = {'demo-assets': {}, 'demo-media': {}}
         self.tokens = {}
+        self.chains = {}        # (bucket, domain) -> the PEM chain last uploaded (OSS does not show it)
+        self.keep_ids = False   # True: an upload of the bound leaf keeps its id (as the emulator does)
         self.calls = []
         self.fail = {}          # action -> AlicloudError raised once
         self.retried_after = {}  # action -> apply the write, then raise this error as if its answer was lost
@@ -82,10 +84,12 @@ class FakeClient(object):
                                           valid_start_date=None, valid_end_date=None, creation_date=None)
         elif cert.get('certificate'):
             info = load_certificate(cert['certificate'])
+            same = (binding.get('certificate') or {}).get('fingerprint') == info['fingerprint'] and self.fake.keep_ids
             binding['certificate'] = dict(
-                type='Upload', cert_id='%d-cn-hangzhou' % len(self.fake.calls), status='Enabled', fingerprint=info['fingerprint'],
-                valid_start_date=info['not_before'].strftime('%a, %d %b %Y %H:%M:%S GMT'),
-                valid_end_date=info['not_after'].strftime('%a, %d %b %Y %H:%M:%S GMT'), creation_date=None)
+                type='Upload', cert_id=binding['certificate']['cert_id'] if same else '%d-cn-hangzhou' % len(self.fake.calls),
+                status='Enabled', fingerprint=info['fingerprint'],
+                valid_start_date=format_oss_time(info['not_before']), valid_end_date=format_oss_time(info['not_after']), creation_date=None)
+            self.fake.chains[(self.bucket, domain)] = cert['certificate']
         self.fake.bindings[self.bucket][domain] = binding
         lost = self.fake.retried_after.pop('put_cname', None)
         if lost is not None:
@@ -105,6 +109,8 @@ class FakeClient(object):
 
     def create_token(self, domain):
         self._check('create_token')
+        if domain in self.fake.bindings[self.bucket]:
+            raise error_from_code('NoNeedCreateCnameToken', 'The domain is already bound to this bucket; no token is needed.', 'RID-N', 403)
         token = dict(token='tok-%d' % len(self.fake.calls), expire_time=(self.fake.now + datetime.timedelta(hours=72))
                      .strftime('%a, %d %b %Y %H:%M:%S GMT'), bucket=self.bucket, domain=domain)
         self.fake.tokens[(self.bucket, domain)] = token
@@ -121,6 +127,11 @@ class FakeClient(object):
 def fake(monkeypatch):
     account = FakeOss()
     monkeypatch.setattr(_oss, 'OssClient', lambda params, bucket, region: FakeClient(account, params, bucket, region))
+    # The zones of the account's Alibaba Cloud DNS (check mode reads them to predict whether OSS asks for proof of ownership).
+    account.zones = ['example.com', 'example.net']
+    account.zone_error = None
+    monkeypatch.setattr(_cname, '_account_zone', lambda params, fqdn: (None, account.zone_error) if account.zone_error else (
+        next((zone for zone in account.zones if fqdn == zone or fqdn.endswith('.' + zone)), None), None))
     return account
 
 
@@ -255,6 +266,81 @@ def test_certificate_with_explicit_delete_certificate_false(fake):
     assert fake.writes()[-1][3]['cert_id'] == '1-cn-hangzhou'
 
 
+def test_leaf_alone_then_leaf_and_chain_warns_then_force_uploads_the_chain(fake):
+    leaf, inter, _root, key = make_chain()
+    args = dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=leaf, private_key=key))
+    assert cname(args)[1]['changed']
+    writes = len(fake.writes())
+    failed, result = cname(dict(args, certificate=dict(certificate=leaf + inter, private_key=key)))
+    assert not failed and not result['changed'] and len(fake.writes()) == writes
+    assert any('bound chain could not be compared' in warning and 'force: true' in warning for warning in get_warning_messages())
+    failed, predicted = cname(dict(args, certificate=dict(certificate=leaf + inter, private_key=key), force=True), check=True, diff=True)
+    assert not failed and predicted['changed'] and len(fake.writes()) == writes
+    fake.keep_ids = True  # as the emulator does: the same leaf keeps its id
+    failed, result = cname(dict(args, certificate=dict(certificate=leaf + inter, private_key=key), force=True), diff=True)
+    assert not failed and result['changed'] and len(fake.writes()) == writes + 1
+    assert predicted['diff'] == result['diff']  # the same leaf: OSS shows the same certificate after the chain is uploaded
+    sent = fake.writes()[-1][3]
+    assert sent['certificate'] == leaf + inter and sent['force'] is True
+    assert fake.chains[('demo-assets', 'www.example.com')] == leaf + inter
+    # The leaf alone, bound with its chain: the leaf is the same, nothing is given that could differ.
+    seen = len(get_warning_messages())
+    failed, result = cname(args)
+    assert not failed and not result['changed'] and get_warning_messages()[seen:] == ()
+
+
+def test_chain_in_the_wrong_order_is_sent_leaf_first_with_a_warning(fake):
+    leaf, inter, root, key = make_chain()
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com',
+                                certificate=dict(certificate=root + inter + leaf, private_key=key)))
+    assert not failed and result['changed'], result
+    assert fake.writes()[-1][3]['certificate'] == leaf + inter + root
+    assert result['certificate']['fingerprint'] == load_certificate(leaf)['fingerprint']
+    assert any('wrong order' in warning for warning in get_warning_messages())
+
+
+def test_unrelated_certificate_in_the_chain_is_refused_before_any_call(fake):
+    leaf, inter, _root, key = make_chain()
+    stranger, _key, _cert = make_pair(names=('stranger.example.org',))
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com',
+                                certificate=dict(certificate=leaf + stranger + inter, private_key=key)))
+    assert failed and result['error_code'] == 'InvalidCertificate'
+    assert result['msg'].startswith('certificate.certificate holds 1 certificate(s) that are not part of the chain')
+    assert fake.calls == []
+
+
+def test_certificate_diff_is_the_same_in_check_mode_and_for_real(fake):
+    pem, key, _cert = make_pair()
+    args = dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=pem, private_key=key))
+    cname(dict(bucket='demo-assets', domain='www.example.com'))
+    failed, predicted = cname(args, check=True, diff=True)
+    assert not failed and predicted['changed']
+    failed, real = cname(args, diff=True)
+    assert not failed and real['changed']
+    keys = ('fingerprint', 'valid_start_date', 'valid_end_date')
+    assert dict((k, predicted['diff']['after']['certificate'][k]) for k in keys) == dict((k, real['diff']['after']['certificate'][k]) for k in keys)
+    assert real['diff']['after']['certificate']['valid_end_date'].endswith(' GMT')
+
+
+def test_check_mode_says_it_could_not_verify_a_cert_id(fake):
+    cname(dict(bucket='demo-assets', domain='www.example.com'))
+    args = dict(bucket='demo-assets', domain='www.example.com', certificate=dict(cert_id='404-cn-hangzhou'))
+    failed, result = cname(args, check=True)
+    assert not failed and result['changed']
+    assert any('could not verify certificate.cert_id 404-cn-hangzhou' in warning for warning in get_warning_messages())
+    seen = len(get_warning_messages())
+    failed, result = cname(args)
+    assert not any('could not verify' in warning for warning in get_warning_messages()[seen:])
+
+
+@pytest.mark.parametrize('check', [True, False])
+def test_delete_certificate_on_an_unbound_domain_does_nothing(fake, check):
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', delete_certificate=True), check=check, diff=True)
+    assert not failed and not result['changed'] and result['binding'] is None
+    assert fake.writes() == [] and fake.bindings['demo-assets'] == {}
+    assert any('delete_certificate: true has nothing to remove' in warning for warning in get_warning_messages())
+
+
 def test_certificate_for_another_name_warns(fake):
     pem, key, _cert = make_pair(names=('cdn.example.net',))
     failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=pem, private_key=key)))
@@ -340,6 +426,75 @@ def test_icp_and_missing_bucket_are_explained(fake):
     assert 'alicloud_region' in result['msg'] and 'oss_endpoint' in result['msg']
 
 
+# --- check mode predicts what only the reads can tell, and says what it cannot know (issue 15) --------------------------
+
+def test_check_mode_predicts_cname_already_exists_like_the_real_run(fake):
+    fake.bindings['demo-media']['www.example.com'] = dict(domain='www.example.com', status='Enabled', certificate=None)
+    failed, check = cname(dict(bucket='demo-assets', domain='www.example.com'), check=True, diff=True)
+    assert failed and check['error_code'] == 'CnameAlreadyExists' and check['holder_bucket'] == 'demo-media'
+    assert fake.writes() == []
+    fake.fail['put_cname'] = error_from_code('CnameAlreadyExists', 'The cname already exists.', 'RID', 409, details=dict(CnameType='CNAME_OSS'))
+    failed, real = cname(dict(bucket='demo-assets', domain='www.example.com'))
+    assert failed and real['error_code'] == check['error_code'] and real['holder_bucket'] == check['holder_bucket']
+    assert real['msg'].startswith(check['msg'])
+
+
+def test_check_mode_predicts_need_ownership_when_the_zone_is_elsewhere_and_no_token(fake):
+    failed, check = cname(dict(bucket='demo-media', domain='cdn.example.org'), check=True)
+    assert failed and check['error_code'] == 'NeedVerifyDomainOwnership'
+    assert check['ownership_record'] == dict(name='_dnsauth.cdn.example.org', name_unicode='_dnsauth.cdn.example.org', type='TXT', value=None)
+    assert fake.writes() == []
+    fake.fail['put_cname'] = error_from_code('NeedVerifyDomainOwnership', 'Please verify domain ownership.', 'RID-9', 403)
+    failed, real = cname(dict(bucket='demo-media', domain='cdn.example.org'))
+    assert failed and real['error_code'] == check['error_code'] and real['msg'].startswith(check['msg'])
+    assert real['ownership_record'] == check['ownership_record']
+
+
+def test_check_mode_says_what_it_cannot_know(fake):
+    failed, result = cname(dict(bucket='demo-assets', domain='shop.example.com'), check=True)
+    assert not failed and result['changed']
+    assert any(warning.startswith('check mode cannot know whether OSS will accept shop.example.com for bucket demo-assets')
+               and 'ICP filing' in warning and 'another account' in warning for warning in get_warning_messages())
+    fake.tokens[('demo-media', 'cdn.example.org')] = dict(
+        token='abc123', expire_time=(fake.now + datetime.timedelta(hours=5)).strftime('%a, %d %b %Y %H:%M:%S GMT'))
+    failed, result = cname(dict(bucket='demo-media', domain='cdn.example.org'), check=True)
+    assert not failed and result['changed']
+    assert any('_dnsauth.cdn.example.org' in warning and 'abc123' in warning for warning in get_warning_messages())
+    fake.zone_error = 'the zones could not be read (Forbidden)'
+    failed, result = cname(dict(bucket='demo-media', domain='img.example.com'), check=True)
+    assert not failed and result['changed']
+    assert any('img.example.com' in warning and 'proof of ownership' in warning and 'Forbidden' in warning for warning in get_warning_messages())
+    assert fake.writes() == []
+
+
+def test_account_zone_tells_in_the_account_elsewhere_and_unknown(monkeypatch):
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _alidns
+
+    errors = []
+
+    class Api(object):
+        def __init__(self, params):
+            pass
+
+        def list_zones(self):
+            for error in errors:
+                raise error
+            return ['example.com', 'sub.example.com']
+
+    monkeypatch.setattr(_alidns, 'AlidnsAPI', Api)
+    assert _cname._account_zone(None, 'a.sub.example.com') == ('sub.example.com', None)
+    assert _cname._account_zone(None, 'cdn.example.org') == (None, None)
+    errors.append(error_from_code('Forbidden.RAM', 'no', 'RID', 403))
+    assert _cname._account_zone(None, 'a.example.com') == (None, 'the Alibaba Cloud DNS zones could not be read (Forbidden.RAM)')
+
+
+def test_check_mode_on_a_bound_domain_reads_nothing_more(fake):
+    fake.bindings['demo-assets']['www.example.com'] = dict(domain='www.example.com', status='Enabled', certificate=None)
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com'), check=True)
+    assert not failed and not result['changed']
+    assert [call[0] for call in fake.calls] == ['list_cnames']
+
+
 def test_secrets_never_in_failure_output(fake):
     pem, key, _cert = make_pair()
     fake.fail['put_cname'] = AlicloudError('InternalThing', 'echo: %s SECRET-never-shown' % key, 'RID', 400)
@@ -375,6 +530,37 @@ def test_ownership_creates_only_when_no_valid_token(fake):
     assert not failed and result['changed'] and result['token'] != token
 
 
+def test_ownership_of_a_bound_domain_is_nothing_to_do_in_check_mode_and_for_real(fake):
+    # Issue 15: check mode said changed, the real run said ok with a warning, and every run sent CreateCnameToken.
+    fake.bindings['demo-media']['old.example.com'] = dict(domain='old.example.com', status='Enabled', certificate=None)
+    failed, check = ownership(dict(bucket='demo-media', domain='old.example.com'), check=True)
+    check_warnings = list(get_warning_messages())
+    assert not failed and not check['changed']
+    failed, real = ownership(dict(bucket='demo-media', domain='old.example.com'))
+    assert not failed and not real['changed']
+    assert fake.writes() == []
+    for result in (check, real):
+        assert result['bound'] is True and result['token'] is None and result['record']['value'] is None
+    assert any('already bound to bucket demo-media' in warning for warning in check_warnings)
+    assert any('already bound to bucket demo-media' in warning for warning in get_warning_messages())
+
+
+def test_ownership_reads_the_token_once_valid_and_writes_nothing(fake):
+    fake.tokens[('demo-media', 'old.example.com')] = dict(
+        token='abc123', expire_time=(fake.now + datetime.timedelta(hours=5)).strftime('%a, %d %b %Y %H:%M:%S GMT'))
+    failed, check = ownership(dict(bucket='demo-media', domain='old.example.com'), check=True)
+    failed2, real = ownership(dict(bucket='demo-media', domain='old.example.com'))
+    assert not failed and not failed2 and fake.writes() == []
+    assert check['token'] == real['token'] == 'abc123' and not check['changed'] and not real['changed']
+    assert check['bound'] is False and real['bound'] is False
+
+
+def test_ownership_check_mode_says_the_new_token_is_unknown(fake):
+    failed, result = ownership(dict(bucket='demo-media', domain='old.example.com'), check=True)
+    assert not failed and result['changed'] and result['token'] is None and fake.writes() == []
+    assert any('check mode' in warning and 'token' in warning and 'not known' in warning for warning in get_warning_messages())
+
+
 def test_ownership_zone_lookup(fake, monkeypatch):
     monkeypatch.setattr(oss_domain_ownership, 'alidns_zone_lookup', lambda module, params, fqdn: ('example.com', fqdn[:-12]))
     failed, result = ownership(dict(bucket='demo-media', domain='old.example.com', lookup_zone=True))
@@ -386,8 +572,8 @@ def test_ownership_zone_lookup(fake, monkeypatch):
 def test_info_lists_bindings_with_expiry_and_token(fake):
     pem, key, _cert = make_pair(days=40, start_days_ago=0)
     cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=pem, private_key=key)))
+    ownership(dict(bucket='demo-media', domain='media.example.com'))  # before binding: OSS needs no token for a bound domain
     cname(dict(bucket='demo-media', domain='media.example.com'))
-    ownership(dict(bucket='demo-media', domain='media.example.com'))
     writes = len(fake.writes())
     failed, result = run_module(oss_bucket_cname_info.main, dict(BASE, bucket=['demo-assets', 'demo-media'], token_status=True))
     assert not failed and not result['changed'] and len(fake.writes()) == writes
@@ -509,4 +695,11 @@ def test_a_name_idna_2008_refuses_fails_naming_the_field_before_any_call(fake, g
     assert failed
     assert result['msg'].startswith('domain: ') and 'IDNA 2008' in result['msg']
     assert result['error_code'] == 'InvalidParameter'
+    assert fake.calls == []
+
+
+def test_empty_certificate_text_is_refused_naming_the_field(fake):
+    _pem, key, _cert = make_pair()
+    failed, result = cname(dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate='', private_key=key)))
+    assert failed and result['msg'].startswith('certificate.certificate is empty'), result
     assert fake.calls == []

@@ -360,7 +360,7 @@ def test_need_verify_then_ownership_then_rebind(account):
     account.calls[:] = []
     failed, owned = run(oss_domain_ownership.main, args)
     assert not failed and owned['changed']
-    assert [call[0] for call in account.calls] == ['get_token', 'create_token']   # only the domain that needs it
+    assert [call[0] for call in account.calls] == ['list_cnames', 'get_token', 'create_token']   # only the domain that needs it
     entry = owned['progress']['cdn.example.org']
     assert entry['phase'] == 'ownership_pending'
     assert entry['ownership_record']['record'] == '_dnsauth.cdn.example.org'
@@ -376,6 +376,24 @@ def test_need_verify_then_ownership_then_rebind(account):
     assert phases(rebound) == {'cdn.example.org': 'bound', 'a.example.com': 'bound'}
     assert [call[0] for call in account.calls] == ['list_cnames', 'put_cname']
     assert rebound['progress']['cdn.example.org']['steps'][-1]['step'] == 'rebind'
+
+
+def test_ownership_of_a_domain_bound_meanwhile_is_nothing_to_do_in_check_mode_and_for_real(account):
+    domains = [dict(name='cdn.example.org')]
+    failed, result = bind(dict(domains=domains, defaults=dict(bucket='demo-media')))
+    assert phases(result) == {'cdn.example.org': 'needs_ownership'}
+    account.bind('demo-media', 'cdn.example.org')
+    args = dict(domains=domains, defaults=dict(bucket='demo-media'), progress=result['progress'])
+    account.calls[:] = []
+    failed, check = run(oss_domain_ownership.main, dict(args), check=True)
+    failed2, real = run(oss_domain_ownership.main, dict(args))
+    assert not failed and not failed2
+    assert not check['changed'] and not real['changed']
+    assert [call[0] for call in account.calls] == ['list_cnames', 'list_cnames']
+    for outcome in (check, real):
+        entry = outcome['progress']['cdn.example.org']
+        assert entry['phase'] == 'ownership_pending' and entry['ownership_record'] is None
+        assert 'already bound to bucket demo-media' in entry['steps'][-1]['msg']
 
 
 def test_rebind_asks_again_then_fails_with_the_reason(account):
