@@ -89,7 +89,7 @@ options:
             description:
               - Path of the PEM certificate, instead of C(certificate).
               - A file encrypted with Ansible Vault is decrypted on the controller by M(alicloud_oss.domains.oss_bucket_cname),
-                as the P(ansible.builtin.file#lookup) lookup does.
+                as the C(ansible.builtin.file) lookup does.
             type: path
           private_key_file:
             description:
