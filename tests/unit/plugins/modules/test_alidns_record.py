@@ -10,6 +10,8 @@ __metaclass__ = type
 
 import pytest
 
+from ansible.release import __version__ as ansible_version
+
 from ansible.module_utils import basic
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
@@ -347,7 +349,13 @@ def test_ttl_below_minimum_on_a_record_that_needs_no_write_reads_no_edition(fake
     assert not failed and not result['changed'] and fake.info_reads == 0
 
 
-@pytest.mark.parametrize('unknown', [[''], [None], ['  ']])
+# ansible-core before 2.19 renders a null in a template as '' and its argument spec refuses a None element of a list of
+# strings before the module runs: the None case exists only on 2.19 and later.
+NONE_ELEMENTS = pytest.mark.skipif(tuple(int(part) for part in ansible_version.split('.')[:2]) < (2, 19),
+                                   reason='ansible-core < 2.19 refuses None in a list of strings before the module runs')
+
+
+@pytest.mark.parametrize('unknown', [[''], pytest.param([None], marks=NONE_ELEMENTS), ['  ']])
 def test_check_mode_accepts_a_value_unknown_because_its_task_did_not_run(fake, warnings, unknown):
     fake.seed('example.com', '_dnsauth.static', 'TXT', 'old-token')
     failed, result = run(dict(zone='example.com', rr='_dnsauth.static', type='TXT', value=unknown), check=True, diff=True)
