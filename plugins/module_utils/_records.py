@@ -167,6 +167,8 @@ def normalize_value(rtype, value, field='value', priority=None):
     `priority` is the module's priority option: the MX preference, or the priority field of an SRV value given
     as `weight port target`. An MX value may also carry its preference (`10 mx.example.com`).
     """
+    if value is None:
+        raise RecordError(field, 'an empty value is not allowed.')
     if not isinstance(value, str):
         raise RecordError(field, 'must be a string, got %r.' % (value,))
     text = value.strip()
@@ -472,6 +474,8 @@ def build_spec(params, check_mode=False):
     unknown = []
     for index, raw in enumerate(raw_values):
         field = 'value[%d]' % index
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            raw = str(raw)  # as a list of strings would have converted it
         if check_mode and state == 'present' and (raw is None or (isinstance(raw, str) and not raw.strip())):
             unknown.append(field)
             if (UNKNOWN_VALUE, None) not in values:

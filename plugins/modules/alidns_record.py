@@ -103,8 +103,9 @@ options:
         produces it made no change in check mode (for example the token of M(alicloud_oss.domains.oss_domain_ownership)).
         The module warns, and predicts the value as new (a create, or with O(on_existing=replace) an update). A real run
         refuses an empty value.
+      - Each value is a string; a number is taken as its text.
     type: list
-    elements: str
+    elements: raw
   ttl:
     description:
       - The time to live of the records, in seconds, from V(1) to V(86400).
@@ -537,7 +538,9 @@ def main():
         rr=dict(type='str'),
         # The type is checked (in any case) by build_spec: choices would refuse `a` for `A`.
         type=dict(type='str'),
-        value=dict(type='list', elements='str'),
+        # raw: a null element (a value not known in check mode) must reach build_spec, which checks every element;
+        # elements='str' refuses None on ansible-core before 2.19.
+        value=dict(type='list', elements='raw'),
         ttl=dict(type='int'),
         line=dict(type='str', default='default'),
         priority=dict(type='int'),
