@@ -107,20 +107,26 @@ def describe_item(item, index):
     return 'item %d' % (index + 1)
 
 
+def _error_result(index, item, describe, error):
+    """An exception raised for one item, as its ItemResult. API errors and refused input (KEPT_ERRORS) are kept as they
+    are; anything else becomes an ItemError that names the item and keeps the traceback."""
+    if isinstance(error, KEPT_ERRORS):
+        return ItemResult(index, item, error=error)
+    # One item's surprise must not take the other items down: it becomes that item's error, named.
+    trace = ''.join(traceback.format_exception(type(error), error, error.__traceback__))
+    try:
+        label = describe(item, index)
+    except Exception:  # pylint: disable=broad-exception-caught
+        label = 'item %d' % (index + 1)  # a naming bug must not hide the item's own error
+    return ItemResult(index, item, error=ItemError(label, error, trace))
+
+
 def _run_one(func, index, item, describe):
     """func(item) as an ItemResult; KeyboardInterrupt and SystemExit pass through (they are not Exception)."""
     try:
         return ItemResult(index, item, value=func(item))
-    except KEPT_ERRORS as exc:
-        return ItemResult(index, item, error=exc)
     except Exception as exc:  # pylint: disable=broad-exception-caught
-        # One item's surprise must not take the other items down: it becomes that item's error, named.
-        trace = traceback.format_exc()
-        try:
-            label = describe(item, index)
-        except Exception:  # pylint: disable=broad-exception-caught
-            label = 'item %d' % (index + 1)  # a naming bug must not hide the item's own error
-        return ItemResult(index, item, error=ItemError(label, exc, trace))
+        return _error_result(index, item, describe, exc)
 
 
 def run_items(items, func, max_workers=DEFAULT_MAX_WORKERS, describe=describe_item, on_result=None):
@@ -159,18 +165,6 @@ def run_items(items, func, max_workers=DEFAULT_MAX_WORKERS, describe=describe_it
         raise
     executor.shutdown(wait=True)
     return results
-
-
-def _step_result(index, item, describe, error):
-    """An exception raised by one step of an item, as its ItemResult (as _run_one does for run_items)."""
-    if isinstance(error, KEPT_ERRORS):
-        return ItemResult(index, item, error=error)
-    trace = ''.join(traceback.format_exception(type(error), error, error.__traceback__))
-    try:
-        label = describe(item, index)
-    except Exception:  # pylint: disable=broad-exception-caught
-        label = 'item %d' % (index + 1)
-    return ItemResult(index, item, error=ItemError(label, error, trace))
 
 
 def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=describe_item, clock=None, sleep=None):
@@ -212,7 +206,7 @@ def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=desc
         except StopIteration as end:
             return None, ItemResult(index, items[index], value=end.value)
         except Exception as exc:  # pylint: disable=broad-exception-caught
-            return None, _step_result(index, items[index], describe, exc)
+            return None, _error_result(index, items[index], describe, exc)
         return (ready or 0.0), None
 
     def take():
