@@ -1169,7 +1169,17 @@ def _run_bind(module, flow, params, secrets):
         if not extra['moved']:
             results.append(_extra_result(extra))
     results.sort(key=lambda result: result.get('index', 1 << 30))
-    flow.finish(module, results=results, diff=diff, secrets=secrets)
+    _finish_list(module, flow, params, results, diff, secrets)
+
+
+def _finish_list(module, flow, params, results, diff, secrets):
+    """The list-mode result of step bind or rebind, after the records step for the domains of Alibaba Cloud DNS when
+    publish_records asks for it (in the same run: one module run less per domain)."""
+    extra = {}
+    if module.params.get('publish_records'):
+        from ansible_collections.alicloud_oss.domains.plugins.module_utils import _records  # pylint: disable=import-outside-toplevel
+        extra['records_results'] = _records.records_in_same_run(params, flow, diff, module.check_mode, secrets)
+    flow.finish(module, results=results, diff=diff, secrets=secrets, **extra)
 
 
 def _check_bucket_capacity(flow, items, answers, unbinds, secrets, elapsed):
@@ -1508,7 +1518,7 @@ def _run_rebind(module, flow, params, secrets):
                 _flow.diff_add(diff, item.name, _binding_view(item.settings['bucket'], item.name, item.data['current']),
                                _binding_view(item.settings['bucket'], item.name, after))
         results.append(_item_result(item))
-    flow.finish(module, results=results, diff=diff, secrets=secrets)
+    _finish_list(module, flow, params, results, diff, secrets)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

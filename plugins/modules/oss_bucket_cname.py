@@ -132,6 +132,18 @@ options:
       - A domain named by an item that cannot be used is never unbound.
     type: bool
     default: false
+  publish_records:
+    description:
+      - List mode. After the step, publish the CNAME records of the domains whose zone is in this account's Alibaba Cloud
+        DNS and that need no proof of ownership (or have just proven it), in the same task - what
+        M(alicloud_oss.domains.alidns_record) with O(alicloud_oss.domains.alidns_record#module:step=records) would do next,
+        without another module run (the role C(alicloud_oss.domains.custom_domain) does this). The records step still
+        runs for the domains of other DNS providers, and has nothing to do for these.
+      - Needs the permissions of that step (C(alidns:AddDomainRecord) and the others it uses).
+      - Changes to the records appear in the diff under C(records of <domain>), and what the records step did in
+        RV(records_results).
+    type: bool
+    default: false
   bind_retries:
     description:
       - List mode, step V(rebind). How many times PutCname is tried again while OSS still asks for proof of ownership (its
@@ -459,6 +471,16 @@ results:
   returned: in list mode
   type: list
   elements: dict
+records_results:
+  description:
+    - List mode with O(publish_records=true). What the records step did, in the same task, for each domain of Alibaba Cloud
+      DNS whose turn it was, in input order, with the keys of
+      RV(alicloud_oss.domains.alidns_record#module:results) (C(name), C(phase), C(changed), C(failed), C(msg),
+      C(error_code), C(zone), C(writes), C(replaced), C(conflicts)); empty when no domain was ready for its records.
+  returned: in list mode, with O(publish_records=true)
+  type: list
+  elements: dict
+  sample: [{name: www.example.com, phase: records_published, changed: true, failed: false, zone: example.com}]
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -489,6 +511,7 @@ def main():
         delete_certificate=dict(type='bool', default=False),
         force=dict(type='bool', default=False),
         exclusive=dict(type='bool', default=False),
+        publish_records=dict(type='bool', default=False),
         bind_retries=dict(type='int', default=DEFAULT_BIND_RETRIES),
         bind_delay=dict(type='float', default=DEFAULT_BIND_DELAY),
     )

@@ -506,3 +506,43 @@ def test_a_bucket_has_room_for_100_domains_the_others_fail_before_any_write(acco
     failed, real = bind(dict(domains=domains, defaults=dict(bucket='demo-assets'), keep_going=True))
     assert real['failed_domains'] == result['failed_domains'] and len(account.bindings['demo-assets']) == 100
     assert ('put_cname', 'demo-assets', 'site006.example.com') not in account.calls
+
+
+# --- publish_records: the records step in the bind run --------------------------------------------------------------------
+
+def test_publish_records_publishes_the_cnames_in_the_same_run_as_check_mode_predicts(account, monkeypatch):
+    from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.test_alidns_record_list import ListFakeAlidns
+    dns = ListFakeAlidns()
+    monkeypatch.setattr(_alidns, 'AlidnsAPI', dns)
+    domains = [dict(name='a.example.com'), dict(name='b.example.net'), dict(name='c.example.com', dns='external')]
+    account.bind('demo-assets', 'c.example.com')
+    args = dict(domains=domains, defaults=dict(bucket='demo-assets'), publish_records=True)
+    failed, predicted = bind(args, check=True, diff=True)
+    assert not failed, predicted['msg']
+    assert dns.writes == [] and account.writes() == []
+    want = {'a.example.com': 'records_published', 'b.example.net': 'records_published', 'c.example.com': 'bound'}
+    assert phases(predicted) == want
+    # The domain of another DNS provider is left to the records step (it asks DNS what already resolves).
+    assert predicted['pending']['records'] == 1 and predicted['pending']['wait'] == 2
+    assert [result['name'] for result in predicted['records_results']] == ['a.example.com', 'b.example.net']
+    failed, real = bind(args, diff=True)
+    assert not failed and real['changed']
+    assert dns.writes == ['add', 'add'] and account.count('put_cname') == 2
+    assert phases(real) == want
+    assert real['diff'] == predicted['diff']
+    assert sorted(real['diff']['after']) == ['a.example.com', 'b.example.net', 'records of a.example.com',
+                                             'records of b.example.net']
+    assert [step['step'] for step in real['progress']['a.example.com']['steps']] == ['bind', 'records']
+    assert [r['writes'] for r in real['records_results']] == [r['writes'] for r in predicted['records_results']]
+    failed, again = bind(args)
+    assert not failed and not again['changed'] and again['records_results'] == []
+    assert dns.writes == ['add', 'add'] and account.count('put_cname') == 2
+
+
+def test_without_publish_records_the_bind_step_writes_no_record(account, monkeypatch):
+    from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.test_alidns_record_list import ListFakeAlidns
+    dns = ListFakeAlidns()
+    monkeypatch.setattr(_alidns, 'AlidnsAPI', dns)
+    failed, result = bind(dict(domains=[dict(name='a.example.com')], defaults=dict(bucket='demo-assets')))
+    assert not failed and dns.writes == [] and 'records_results' not in result
+    assert phases(result) == {'a.example.com': 'bound'} and result['pending']['records'] == 1
