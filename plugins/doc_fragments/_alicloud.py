@@ -161,8 +161,9 @@ options:
       - Throttling answers (C(Throttling*), HTTP 429, OSS's 503 C(Please reduce your request rate)) do not count
         against this number; they are retried until the 120 s bound below, unless O(api_retries=0), which turns off
         every retry.
-      - Retries wait with jittered exponential backoff (0.5 s doubling to at most 8 s) and stop after 120 s in all.
-        Signature, permission and validation errors are never retried.
+      - Retries wait with jittered exponential backoff (0.5 s doubling to at most 8 s) and stop after 120 s in all:
+        a retry starts only when it can end within them, its wait plus O(api_timeout) (so with O(api_timeout) of 120 or
+        more, a call is never retried). Signature, permission and validation errors are never retried.
     type: int
     default: 8
   api_timeout:

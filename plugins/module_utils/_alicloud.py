@@ -224,6 +224,7 @@ class AlicloudParams(object):
         return [value for value in values if value]
 
     def retry_policy(self, **kwargs):
+        kwargs.setdefault('attempt_timeout', self.timeout)
         return RetryPolicy(max_attempts=(self.retries or 0) + 1, **kwargs)
 
 
@@ -382,11 +383,15 @@ class RetryPolicy(object):
     connections): they say the request is valid and only came too early, so they are retried until the total time
     bound, as long as retries are allowed at all (max_attempts > 1). A fleet that keeps a rate-limited API busy then
     slows down instead of failing hosts.
+
+    The total time bound is a deadline for the whole call: a retry starts only when it can end within it, its wait
+    plus attempt_timeout (the longest one request may take: api_timeout).
     """
 
     def __init__(self, max_attempts=DEFAULT_RETRIES + 1, base_delay=0.5, max_delay=8.0, total_timeout=120.0,
-                 sleep=time.sleep, clock=time.monotonic, rand=random.random):
+                 sleep=time.sleep, clock=time.monotonic, rand=random.random, attempt_timeout=0.0):
         self.max_attempts = max(1, int(max_attempts))
+        self.attempt_timeout = float(attempt_timeout or 0.0)
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.total_timeout = total_timeout
@@ -432,7 +437,7 @@ class RetryPolicy(object):
                 if not is_retryable(exc) or self.max_attempts == 1 or counted >= self.max_attempts:
                     raise
                 wait = self.delay(self.attempts - 1, exc)
-                if self._clock() - started + wait > self.total_timeout:
+                if self._clock() - started + wait + self.attempt_timeout > self.total_timeout:
                     raise
                 self.errors.append(exc)
                 self._sleep(wait)

@@ -315,6 +315,34 @@ def test_stops_at_total_time_bound():
     assert func.calls < 50
 
 
+def test_a_retry_starts_only_when_it_can_end_within_the_total_time_bound():
+    # Each attempt takes 4 s (of an api_timeout of 5): the last one must be able to end by the 20 s bound, however long
+    # it takes, so no attempt starts after 15 s (issue 15: every API call honours the overall deadline).
+    clock = [0.0]
+    starts = []
+
+    def sleep(seconds):
+        clock[0] += seconds
+
+    def slow_and_throttled():
+        starts.append(clock[0])
+        clock[0] += 4.0
+        raise error_from_code('Throttling', 'slow', http_status=503)
+
+    policy = RetryPolicy(max_attempts=50, base_delay=0.5, max_delay=1.0, total_timeout=20.0, attempt_timeout=5.0,
+                         sleep=sleep, clock=lambda: clock[0], rand=lambda: 0.5)
+    with pytest.raises(AlicloudThrottlingError):
+        policy.run(slow_and_throttled)
+    assert len(starts) > 1
+    assert starts[-1] + 5.0 <= 20.0
+    assert clock[0] <= 20.0
+
+
+def test_the_module_options_give_the_request_timeout_to_the_retry_policy():
+    policy = AlicloudParams(retries=3, timeout=7.5).retry_policy()
+    assert policy.max_attempts == 4 and policy.attempt_timeout == 7.5
+
+
 def test_throttling_does_not_use_up_the_attempts():
     policy, sleeps = _policy(max_attempts=3)
     throttled = error_from_code('Throttling.User', 'slow down', http_status=400)
