@@ -161,8 +161,8 @@ options:
       - Throttling answers (C(Throttling*), HTTP 429, OSS's 503 C(Please reduce your request rate)) do not count
         against this number; they are retried until the 120 s bound below, unless O(api_retries=0), which turns off
         every retry.
-      - Retries wait with jittered exponential backoff (0.5 s doubling to at most 8 s) and stop after 120 s in all:
-        a retry starts only when it can end within them, its wait plus O(api_timeout) (so with O(api_timeout) of 120 or
+      - Retries wait with jittered exponential backoff (0.5 s doubling to at most 8 s) and stop after 120 s in all.
+        A retry starts only when it can end within them, its wait plus O(api_timeout) (so with O(api_timeout) of 120 or
         more, a call is never retried). Signature, permission and validation errors are never retried.
     type: int
     default: 8
@@ -196,4 +196,10 @@ notes:
     so credentials can be set once with C(module_defaults) and C(group/alicloud_oss.domains.alicloud).
 requirements:
   - python >= 3.10
+  - oss2 >= 2.18.4 (the OSS API; 2.18.4 is the first with V4 signing)
+  - alibabacloud-alidns20150109 >= 4.0.0 (the Alibaba Cloud DNS API)
+  - alibabacloud-credentials >= 1.0 (credential sources other than static keys)
+  - dnspython >= 2.3.0 (DNS queries)
+  - cryptography >= 3.4 (PEM certificates and keys)
+  - idna >= 3.0 (internationalised domain names)
 '''
