@@ -16,8 +16,6 @@ _alicloud. Writes are made safe to retry: after an answer was lost, an add re-re
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import traceback
-
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
     USER_AGENT, AlicloudAuthError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError, AlicloudServiceError,
     AlicloudValidationError, error_from_code, split_endpoint,
@@ -27,10 +25,11 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._records impo
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _permissions
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _ratelimit
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._requirements import MissingRequirement, require, requirement
 
 DEFAULT_ENDPOINT = 'alidns.aliyuncs.com'
 DEFAULT_REGION = 'cn-hangzhou'
-SDK_PACKAGE = 'alibabacloud-alidns20150109'
+SDK_PACKAGE = requirement('alidns')
 SUB_DOMAIN_PAGE_SIZE = 100   # DescribeSubDomainRecords maximum
 ZONE_PAGE_SIZE = 500         # DescribeDomainRecords maximum
 DOMAINS_PAGE_SIZE = 100      # DescribeDomains maximum
@@ -47,24 +46,15 @@ _NOT_SENT_HINTS = ('connection refused', 'newconnectionerror', 'failed to establ
                    'connect timeout', 'no route to host', 'network is unreachable')
 
 
-class MissingSdkError(Exception):
-    """The SDK is not installed; `tb` is the import traceback for fail_json(exception=...)."""
-
-    def __init__(self, tb):
-        super(MissingSdkError, self).__init__(SDK_PACKAGE)
-        self.tb = tb
+# The SDK is not installed (or too old); str() is the requirement, `tb` the import traceback for fail_json(exception=...).
+MissingSdkError = MissingRequirement
 
 
 def load_sdk():
     """Import the SDK once and return its parts; raises MissingSdkError."""
     if not _SDK:
-        try:
-            from alibabacloud_alidns20150109.client import Client
-            from alibabacloud_alidns20150109 import models
-            from alibabacloud_tea_openapi.models import Config
-        except ImportError:
-            raise MissingSdkError(traceback.format_exc())
-        _SDK.update(Client=Client, models=models, Config=Config)
+        dummy, client, models, openapi_models = require('alidns')
+        _SDK.update(Client=client.Client, models=models, Config=openapi_models.Config)
     return _SDK
 
 

@@ -28,12 +28,12 @@ __metaclass__ = type
 import json
 import os
 import re
-import traceback
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
     ASSUME_ROLE_ARN_ENV, DEFAULT_SESSION_EXPIRATION, DEFAULT_SHARED_CREDENTIALS_FILE, ENV_FALLBACKS, AlicloudAuthError,
     AlicloudValidationError, redact, remember_secrets, split_endpoint,
 )
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._requirements import MissingRequirement, require
 
 # The SDK's own names for OIDC / RRSA (what ack-pod-identity-webhook injects into a pod).
 OIDC_ROLE_ARN_ENV = 'ALIBABA_CLOUD_ROLE_ARN'
@@ -62,13 +62,12 @@ def _load_sdk():
     """Import alibabacloud-credentials once; AlicloudAuthError when it (1.0 or later) is not installed."""
     if not _SDK:
         try:
-            from alibabacloud_credentials import provider as providers  # pylint: disable=import-outside-toplevel
-            from alibabacloud_credentials.http import HttpOptions  # pylint: disable=import-outside-toplevel
-        except ImportError:
-            raise AlicloudAuthError('MissingLibrary', 'The Python package alibabacloud-credentials (1.0 or later) is needed for '
-                                                      'this credential source and could not be imported (%s). Install it with '
-                                                      'pip install "alibabacloud-credentials>=1.0", or give static keys.'
-                                    % traceback.format_exc().strip().splitlines()[-1])
+            dummy, providers, http = require('credentials')
+        except MissingRequirement as exc:
+            raise AlicloudAuthError('MissingLibrary', 'The Python package %s is needed for this credential source and could not be '
+                                                      'used (%s). Install it with pip install "%s", or give static keys.'
+                                    % (exc, exc.trace.strip().splitlines()[-1], str(exc).replace(' ', '')))
+        HttpOptions = http.HttpOptions  # pylint: disable=invalid-name
         import logging  # pylint: disable=import-outside-toplevel
         # The SDK logs refresh failures, with the server's answer, straight to stderr through its own handler; the
         # module reports them itself (masked), so keep the SDK quiet.

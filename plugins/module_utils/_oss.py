@@ -17,8 +17,6 @@ connection an AlicloudConnectionError.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import traceback
-
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
     AlicloudAuthError, AlicloudConnectionError, AlicloudError, AlicloudServiceError, AlicloudValidationError,
     error_from_code, split_endpoint,
@@ -26,51 +24,20 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import DomainError, normalize_region
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _permissions
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _ratelimit
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._requirements import MissingRequirement, require
 
 CONNECT_TIMEOUT_CAP = 5.0
 HOLDER_SEARCH_LIMIT = 100
 # The oss2 methods that only read; every other call counts as a write for the rate limiter (_ratelimit).
 READ_METHODS = frozenset(['list_bucket_cname', 'get_bucket_cname_token', 'list_buckets'])
 
-_LIBRARY = {}
-
-
-class MissingLibraryError(Exception):
-    """A Python package the operation needs is not installed."""
-
-    def __init__(self, name, trace):
-        super(MissingLibraryError, self).__init__(name)
-        self.name = name
-        self.trace = trace
+# A Python package the operation needs is not installed (or too old): .name is the requirement, .trace why.
+MissingLibraryError = MissingRequirement
 
 
 def _oss2():
-    """Import oss2 once, on first use; it must be 2.18.4 or later, the first with V4 signing (ProviderAuthV4)."""
-    if 'oss2' not in _LIBRARY:
-        try:
-            import oss2  # pylint: disable=import-outside-toplevel
-            import oss2.models  # pylint: disable=import-outside-toplevel,unused-import
-            import oss2.credentials  # pylint: disable=import-outside-toplevel,unused-import
-        except ImportError:
-            _LIBRARY['oss2'] = (None, traceback.format_exc())
-        else:
-            if hasattr(oss2, 'ProviderAuthV4'):
-                _LIBRARY['oss2'] = (oss2, None)
-            else:
-                _LIBRARY['oss2'] = (None, 'oss2 %s has no V4 signing (ProviderAuthV4); 2.18.4 or later is needed.'
-                                    % getattr(oss2, '__version__', '(unknown version)'))
-    module, trace = _LIBRARY['oss2']
-    if module is None:
-        raise MissingLibraryError('oss2 >= 2.18.4', trace)
-    return module
-
-
-def has_oss2():
-    try:
-        _oss2()
-    except MissingLibraryError:
-        return False
-    return True
+    """oss2, imported on first use; 2.18.4 or later, the first with V4 signing (ProviderAuthV4)."""
+    return require('oss2')[0]
 
 
 # ---------------------------------------------------------------------------------------------------------------------

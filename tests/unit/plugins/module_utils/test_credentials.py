@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import calendar
 import json
+import sys
 import threading
 import time
 
@@ -563,19 +564,14 @@ def test_static_keys_do_not_import_the_sdk_provider_machinery(monkeypatch):
 
 
 def test_missing_sdk_is_reported_naming_the_version(monkeypatch):
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _requirements
     monkeypatch.setattr(_credentials, '_SDK', {})
-    import builtins
-    real_import = builtins.__import__
-
-    def fake_import(name, *args, **kwargs):
-        if name.startswith('alibabacloud_credentials'):
-            raise ImportError('No module named %s' % name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, '__import__', fake_import)
+    monkeypatch.setattr(_requirements, '_LOADED', {})
+    monkeypatch.setitem(sys.modules, 'alibabacloud_credentials', None)   # import raises ImportError
     with pytest.raises(AlicloudAuthError) as err:
         params_of(ecs_role_name='r').credentials().provider()
-    assert 'alibabacloud-credentials (1.0 or later)' in err.value.message
+    assert 'alibabacloud-credentials >= 1.0' in err.value.message
+    assert 'pip install "alibabacloud-credentials>=1.0"' in err.value.message
 
 
 def test_expiration_parsing_helper_matches_the_sdk():
