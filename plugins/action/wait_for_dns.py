@@ -21,7 +21,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.alicloud_oss.domains.plugins.action.custom_domain_report import write_if_changed
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _report
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._dns import concerned
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._wait import concerned
 
 display = Display()
 

@@ -413,10 +413,6 @@ class RetryPolicy(object):
         ceiling = min(self.max_delay, base * (2 ** retry_number))
         return ceiling / 2.0 + self._rand() * ceiling / 2.0
 
-    def delays(self):
-        """The schedule this policy would follow if every attempt failed (for docs and tests)."""
-        return [self.delay(number) for number in range(self.max_attempts - 1)]
-
     def run(self, func, *args, **kwargs):
         """Call func until it succeeds, fails for good, or the bounds are reached; re-raise the last error.
 

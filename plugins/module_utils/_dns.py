@@ -3,32 +3,22 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Wait until DNS names resolve as expected on every authoritative nameserver.
+"""Ask every authoritative nameserver of a name, with dnspython's own tools.
 
-The delegation walk: the zone cut of a name is found by asking the configured resolvers for the SOA of the
-name (and of its parents while nothing useful comes back); the NS names of the zone and their addresses are
-looked up through the same resolvers; then every authoritative server is asked directly (no recursion, UDP,
-TCP when the answer is truncated). Zone cuts, NS sets and NS addresses are cached for the whole run.
+The zone cut of a name is dns.resolver.zone_for_name over the configured resolvers; the NS names of the zone and
+their addresses are looked up through the same resolvers (every lookup is kept for the run). Every authoritative
+server is then asked directly, without recursion (dns.query.udp_with_fallback: UDP, TCP when truncated). With
+``nameservers`` the walk is skipped and exactly those servers are asked. No query outlives ``deadline``.
 
-Everything that decides (name and value normalisation, comparison modes, the backoff schedule, the waiting
-loop) is a pure function or takes its clock/sleep/query function as an argument so that it is unit tested
-without a network and without sleeping.
+The waiting and the module are in _wait.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
-import socket
+import collections
+import ipaddress
 import threading
 import time
 import traceback
-
-from ansible.module_utils.basic import missing_required_lib
-
-try:
-    from concurrent.futures import ThreadPoolExecutor
-except ImportError:  # Python 2 has no concurrent.futures: queries then run one after the other
-    ThreadPoolExecutor = None
+from concurrent.futures import ThreadPoolExecutor
 
 try:
     import dns.edns
@@ -38,7 +28,9 @@ try:
     import dns.name
     import dns.query
     import dns.rcode
+    import dns.rdata
     import dns.rdatatype
+    import dns.resolver
 except ImportError:
     HAS_DNSPYTHON = False
     DNSPYTHON_IMPORT_ERROR = traceback.format_exc()
@@ -46,23 +38,13 @@ else:
     HAS_DNSPYTHON = True
     DNSPYTHON_IMPORT_ERROR = None
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import normalize_domain, to_unicode
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import normalize_domain
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._txt import content as txt_content, join_strings as txt_join
 
-try:
-    from time import monotonic as _monotonic
-except ImportError:  # Python 2
-    _monotonic = time.time
-
-
-RECORD_TYPES = ('A', 'AAAA', 'CAA', 'CNAME', 'MX', 'NS', 'PTR', 'SRV', 'TXT')
-MODES = ('equals', 'subset', 'superset')
-HOST_TYPES = ('CNAME', 'NS', 'PTR')
 MAX_WORKERS = 32
 MAX_CNAME_CHAIN = 8
 EDNS_PAYLOAD = 1232
-BACKOFF_FACTOR = 1.25  # slow growth: a record published in the first 5 s is seen within 1.5 s
+NO_TIME_LEFT = 'no time left before the timeout'
 
 
 class DNSWaitError(Exception):
@@ -77,110 +59,44 @@ class TransientDNSError(DNSWaitError):
     """A lookup that failed for now (timeout, SERVFAIL, network error); retried in the next round."""
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Pure helpers: names, values, comparison, resolver strings, backoff
-# ---------------------------------------------------------------------------------------------------------
-
 def normalize_name(name, field='name'):
-    """Return ``name`` as the collection's one name normaliser gives it (lower case, no trailing dot, IDNA 2008 punycode).
-
-    Names a resolver is asked for may be wildcards, have underscores (``_dnsauth``) or be a single label.
-    Raises ValueError naming ``field``.
-    """
-    if not _is_text(name):
+    """``name`` as the collection's one name normaliser gives it (lower case, no trailing dot, IDNA 2008 punycode);
+    wildcards, underscores (``_dnsauth``) and single labels are allowed. Raises ValueError naming ``field``."""
+    if not isinstance(name, str):
         raise ValueError('{0}: expected a DNS name, got {1!r}'.format(field, name))
     return normalize_domain(name, field=field, allow_wildcard=True, allow_underscore=True, fqdn=False)
 
 
-def _is_text(value):
+def _ascii(word):
+    """A word of a value with an internationalised host name in it, in punycode by IDNA 2008 (dnspython reads IDNA 2003)."""
+    if word.isascii():
+        return word
     try:
-        return isinstance(value, unicode)  # noqa: F821 pylint: disable=undefined-variable
-    except NameError:
-        return isinstance(value, str)
+        return normalize_name(word.rstrip('.')) + ('.' if word.endswith('.') else '')
+    except ValueError:
+        return word
 
 
-def _target(text):
-    """A host name inside a value (CNAME, NS, PTR, MX or SRV target) in its comparable form; never fails."""
-    text = text.strip().rstrip('.').lower()
-    if not text:
-        return '.'
-    if any(ord(char) >= 128 for char in text):
-        try:
-            return normalize_name(text)
-        except ValueError:
-            return text
-    return text
-
-
-def _normalize_ip(value, family):
-    try:
-        return socket.inet_ntop(family, socket.inet_pton(family, value.strip()))
-    except (socket.error, ValueError, OSError):
-        return value.strip().lower()
+def answer_value(rtype, rdata):
+    """The comparable text of one rdata: dnspython's text, host names lower case without the trailing dot."""
+    if rtype == 'TXT':
+        return txt_join(rdata.strings)  # the one TXT grammar (see _txt): the joined content of the strings
+    if rtype == 'CAA':
+        return '{0} {1} {2}'.format(rdata.flags, rdata.tag.decode('ascii', 'replace').lower(), rdata.value.decode('utf-8', 'replace'))
+    return ' '.join(word.rstrip('.').lower() or '.' for word in rdata.to_text().split())
 
 
 def normalize_value(rtype, value):
-    """Normalise one record value of type ``rtype`` for comparison (user input and DNS answers alike)."""
+    """Normalise one record value of type ``rtype`` for comparison (user input and DNS answers alike); a value that
+    dnspython cannot read as that type is compared as given (white space collapsed)."""
     rtype = rtype.upper()
-    value = '{0}'.format(value)
     if rtype == 'TXT':
-        # The one TXT grammar (see _txt): the joined content of the value's strings.
-        return txt_content(value)
-    if rtype == 'A':
-        return _normalize_ip(value, socket.AF_INET)
-    if rtype == 'AAAA':
-        return _normalize_ip(value, socket.AF_INET6)
-    if rtype in HOST_TYPES:
-        return _target(value)
-    words = value.split()
-    if rtype == 'MX' and len(words) == 2:
-        return '{0} {1}'.format(_int_text(words[0]), _target(words[1]))
-    if rtype == 'SRV' and len(words) == 4:
-        return '{0} {1} {2} {3}'.format(_int_text(words[0]), _int_text(words[1]), _int_text(words[2]), _target(words[3]))
-    if rtype == 'CAA' and len(words) >= 3:
-        caa_value = ' '.join(words[2:])
-        try:
-            caa_value = txt_content(caa_value)
-        except ValueError:
-            pass
-        return '{0} {1} {2}'.format(_int_text(words[0]), words[1].lower(), caa_value)
-    return ' '.join(words)
-
-
-def _int_text(text):
+        return txt_content('{0}'.format(value))
+    text = ' '.join(_ascii(word) for word in '{0}'.format(value).split())
     try:
-        return str(int(text))
-    except ValueError:
+        return answer_value(rtype, dns.rdata.from_text('IN', rtype, text))
+    except (dns.exception.DNSException, ValueError, UnicodeError):
         return text
-
-
-def matches(mode, expected, actual):
-    """Compare normalised value lists.
-
-    ``equals``: the same set of values. ``subset``: every expected value is published (others may exist).
-    ``superset``: every published value is one of the expected values (none published is fine).
-    """
-    expected = set(expected)
-    actual = set(actual)
-    if mode == 'equals':
-        return expected == actual
-    if mode == 'subset':
-        return expected <= actual
-    if mode == 'superset':
-        return actual <= expected
-    if mode == 'excludes':  # list mode, a removed record: none of the expected values is published any more
-        return not expected & actual
-    raise ValueError('unknown comparison mode {0!r}'.format(mode))
-
-
-def _valid_ip(text):
-    for family in (socket.AF_INET, socket.AF_INET6):
-        try:
-            socket.inet_pton(family, text)
-            return True
-        except (socket.error, ValueError, OSError):
-            continue
-    return False
 
 
 def parse_resolver(text, default_port=53, field='resolvers'):
@@ -191,11 +107,9 @@ def parse_resolver(text, default_port=53, field='resolvers'):
     raw = '{0}'.format(text).strip()
     host, port = raw, default_port
     if raw.startswith('['):
-        end = raw.find(']')
-        if end < 0:
+        host, bracket, rest = raw[1:].partition(']')
+        if not bracket:
             raise ValueError('{0}: {1!r} has "[" without "]"'.format(field, text))
-        host = raw[1:end]
-        rest = raw[end + 1:]
         if rest:
             if not rest.startswith(':'):
                 raise ValueError('{0}: {1!r}: expected ":port" after "]"'.format(field, text))
@@ -208,1052 +122,27 @@ def parse_resolver(text, default_port=53, field='resolvers'):
         raise ValueError('{0}: {1!r}: the port {2!r} is not a number'.format(field, text, port))
     if not 0 < port < 65536:
         raise ValueError('{0}: {1!r}: the port {2} is out of range'.format(field, text, port))
-    if '%' in host:  # drop an IPv6 zone index (fe80::1%eth0): dnspython cannot use it anyway
-        host = host.split('%', 1)[0]
-    if not _valid_ip(host):
+    host = host.split('%', 1)[0]  # drop an IPv6 zone index (fe80::1%eth0): dnspython cannot use it anyway
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
         raise ValueError('{0}: {1!r} is not an IP address (use "address", "address:port" or "[IPv6]:port")'.format(field, text))
     return host, port
 
 
-def parse_resolv_conf(text):
-    """Return the ``nameserver`` addresses of a resolv.conf text."""
-    result = []
-    for line in text.splitlines():
-        words = line.split('#', 1)[0].split(';', 1)[0].split()
-        if len(words) >= 2 and words[0] == 'nameserver':
-            result.append(words[1])
-    return result
-
-
 def system_resolvers(path='/etc/resolv.conf'):
-    """The system's resolvers as ``[(address, 53), ...]``; an empty list when none can be read."""
+    """The system's resolvers as ``[(address, 53), ...]`` (dnspython reads the file); an empty list when none can be read."""
     try:
-        with open(path) as handle:
-            content = handle.read()
-    except (IOError, OSError):
+        addresses = dns.resolver.Resolver(filename=path).nameservers
+    except (dns.exception.DNSException, OSError):
         return []
     result = []
-    for address in parse_resolv_conf(content):
+    for address in addresses:
         try:
-            result.append(parse_resolver(address))
+            result.append(parse_resolver('{0}'.format(address)))
         except ValueError:
             continue
     return result
-
-
-def backoff_schedule(initial=0.25, factor=BACKOFF_FACTOR, maximum=10.0):
-    """Yield the delays between rounds: ``initial``, growing by ``factor``, capped at ``maximum``. Never ends."""
-    delay = min(float(initial), float(maximum))
-    while True:
-        yield delay
-        delay = min(delay * factor, float(maximum))
-
-
-def format_answer(answer):
-    """Render one nameserver's answer (a list of values or an error string) for a message."""
-    if isinstance(answer, list):
-        return '[{0}]'.format(', '.join(answer)) if answer else 'no record (NXDOMAIN/NODATA)'
-    return '{0}'.format(answer)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The waiting loop (no DNS here: check_round is injected)
-# ---------------------------------------------------------------------------------------------------------
-
-class RecordSpec(object):
-    """One record to wait for; ``expected`` holds normalised values."""
-
-    def __init__(self, name, rtype, expected, mode='equals', target_resolves=False, index=0, line=None, subnet=None):
-        self.name = name
-        self.rtype = rtype
-        self.expected = sorted(set(expected))
-        self.mode = mode
-        self.target_resolves = target_resolves
-        self.index = index
-        # A record line other than default is answered only to clients of that network: the nameservers are asked
-        # with an EDNS Client Subnet option of that network (subnet), see line_subnet().
-        self.line = line
-        self.subnet = subnet
-
-    def label(self):
-        return '{0} {1}'.format(self.name, self.rtype)
-
-
-class Outcome(object):
-    """What one check of one record found.
-
-    ``nameservers`` maps each authoritative server to its answer (list of normalised values) or an error string;
-    ``target`` (CNAME with target_resolves) is a dict ``{name, done, nameservers}`` or None; ``error`` a note.
-    """
-
-    def __init__(self, done, nameservers=None, target=None, error=None, unobservable=None, fatal=None, settle=1):
-        self.done = done
-        self.nameservers = nameservers or {}
-        self.target = target
-        self.error = error
-        # Why the answer the record waits for cannot be seen from here (a line the nameservers do not answer for us).
-        self.unobservable = unobservable
-        # Why waiting longer cannot help (no zone serves the name, the CNAME target does not exist).
-        self.fatal = fatal
-        # How many checks in a row must find it unobservable before the wait stops.
-        self.settle = settle
-
-
-class RecordState(object):
-    def __init__(self, spec):
-        self.spec = spec
-        self.done = False
-        self.checks = 0
-        self.elapsed = 0.0
-        self.last = Outcome(False)
-
-    def as_dict(self):
-        result = {
-            'name': self.spec.name,
-            'name_unicode': to_unicode(self.spec.name),
-            'type': self.spec.rtype,
-            'mode': self.spec.mode,
-            'expected': list(self.spec.expected),
-            'done': self.done,
-            'checks': self.checks,
-            'nameservers': dict(self.last.nameservers),
-            'elapsed': round(self.elapsed, 3),
-        }
-        if self.spec.target_resolves:
-            result['target'] = self.last.target
-        if self.last.error:
-            result['error'] = self.last.error
-        return result
-
-    def describe(self):
-        """One line: what was expected and what each server said."""
-        parts = ['{0}: expected {1} [{2}]'.format(self.spec.label(), self.spec.mode, ', '.join(self.spec.expected))]
-        if self.last.error:
-            parts.append(self.last.error)
-        if self.last.nameservers:
-            parts.append('; '.join('{0} said {1}'.format(ns, format_answer(answer)) for ns, answer in sorted(self.last.nameservers.items())))
-        elif not self.last.error:
-            parts.append('no nameserver answered yet')
-        target = self.last.target
-        if self.last.fatal or self.last.unobservable:
-            parts.append(self.last.fatal or self.last.unobservable)
-        elif target and not target.get('done'):
-            said = '; '.join('{0} said {1}'.format(ns, format_answer(answer)) for ns, answer in sorted((target.get('nameservers') or {}).items()))
-            parts.append('the CNAME target {0} does not resolve to an address yet{1}'.format(target.get('name'), (': ' + said) if said else ''))
-        return ' - '.join(parts)
-
-
-class WaitResult(object):
-    def __init__(self, states, rounds, elapsed, timed_out):
-        self.states = states
-        self.rounds = rounds
-        self.elapsed = elapsed
-        self.timed_out = timed_out
-
-    @property
-    def completed(self):
-        return sum(1 for state in self.states if state.done)
-
-    def records(self):
-        return [state.as_dict() for state in self.states]
-
-    def timeout_message(self, timeout):
-        pending = [state for state in self.states if not state.done]
-        return 'Timeout after {0:.1f}s (timeout {1}s): {2} of {3} record(s) not as expected after {4} round(s): {5}'.format(
-            self.elapsed, timeout, len(pending), len(self.states), self.rounds, ' | '.join(state.describe() for state in pending))
-
-
-NO_TIME_LEFT = 'no time left before the timeout'
-
-
-def informative(outcome):
-    """Whether a check found anything: not when every query of it was cut by the deadline (no time left), so that the
-    last answers of the nameservers, not "no time left", are what the result and the timeout message show."""
-    if outcome.done or outcome.fatal or outcome.unobservable or outcome.target:
-        return True
-    said = list(outcome.nameservers.values()) + ([outcome.error] if outcome.error else [])
-    return not said or not all(isinstance(answer, str) and NO_TIME_LEFT in answer for answer in said)
-
-
-def _last_round_sleep(delay, remaining, reserve):
-    """The pause before the next round: the round that would start at the deadline starts `reserve` seconds before it, so
-    that its queries have time to be answered (once: a pause already within the reserve runs to the deadline)."""
-    if delay >= remaining > reserve > 0:
-        return remaining - reserve
-    return min(delay, remaining)
-
-
-def wait_for_records(specs, check_round, timeout, delays=None, clock=_monotonic, sleep=time.sleep, on_round=None, reserve=0.0):
-    """Check ``specs`` in rounds until all are done or ``timeout`` seconds passed.
-
-    ``check_round(pending_specs)`` returns one Outcome per spec (same order). Done records are not asked again.
-    A round always runs at least once (``timeout=0`` means "check once"); the sleep before the next round follows
-    ``delays`` (an iterator, default ``backoff_schedule()``) and never runs past the deadline.
-    ``on_round(rounds, elapsed, states)`` is called after each round. Errors from check_round propagate.
-    ``reserve``: the last round starts that long before the deadline (the queries get what is left of the timeout).
-    """
-    if delays is None:
-        delays = backoff_schedule()
-    start = clock()
-    states = [RecordState(spec) for spec in specs]
-    rounds = 0
-    while True:
-        pending = [state for state in states if not state.done]
-        outcomes = check_round([state.spec for state in pending])
-        rounds += 1
-        elapsed = clock() - start
-        for state, outcome in zip(pending, outcomes):
-            state.checks += 1
-            if informative(outcome) or state.checks == 1:
-                state.last = outcome
-            state.elapsed = elapsed
-            if outcome.done:
-                state.done = True
-        if on_round is not None:
-            on_round(rounds, elapsed, states)
-        if all(state.done for state in states):
-            return WaitResult(states, rounds, elapsed, False)
-        remaining = timeout - elapsed
-        if remaining <= 0:
-            return WaitResult(states, rounds, elapsed, True)
-        sleep(max(0.0, _last_round_sleep(next(delays), remaining, reserve)))
-
-
-def progress_line(rounds, elapsed, states, queries, now=None):
-    """One line of the progress file."""
-    now = time.time() if now is None else now
-    pending = [state for state in states if not state.done]
-    line = '{0:.3f} round={1} elapsed={2:.2f}s done={3}/{4} queries={5}'.format(
-        now, rounds, elapsed, len(states) - len(pending), len(states), queries)
-    if pending:
-        line += ' waiting: ' + pending[0].describe()
-        if len(pending) > 1:
-            line += ' (+{0} more)'.format(len(pending) - 1)
-    return line
-
-
-# ---------------------------------------------------------------------------------------------------------
-# DNS: the delegation walk and per-nameserver queries
-# ---------------------------------------------------------------------------------------------------------
-
-class _Entry(object):
-    def __init__(self):
-        self.event = threading.Event()
-        self.value = None
-        self.error = None
-
-
-class _Memo(object):
-    """A thread-safe per-run cache: concurrent callers for one key wait for a single computation.
-
-    ZoneNotFoundError results are cached; other errors are not (the next round tries again).
-    """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._entries = {}
-
-    def get(self, key, compute):
-        with self._lock:
-            entry = self._entries.get(key)
-            owner = entry is None
-            if owner:
-                entry = self._entries[key] = _Entry()
-        if owner:
-            try:
-                entry.value = compute()
-            except ZoneNotFoundError as exc:
-                entry.error = exc
-            except Exception as exc:  # pylint: disable=broad-except
-                entry.error = exc
-                with self._lock:
-                    self._entries.pop(key, None)
-            finally:
-                entry.event.set()
-        else:
-            entry.event.wait()
-        if entry.error is not None:
-            raise entry.error
-        return entry.value
-
-
-class _Answer(object):
-    def __init__(self, rcode, response=None, error=None):
-        self.rcode = rcode
-        self.response = response
-        self.error = error
-
-
-def answer_value(rtype, rdata):
-    """The comparable form of one rdata of an answer; TXT by the one grammar (its strings joined, then decoded)."""
-    if rtype == 'TXT':
-        return txt_join(rdata.strings)
-    return normalize_value(rtype, rdata.to_text())
-
-
-class Resolver(object):
-    """Walks the delegation from ``resolvers`` and asks authoritative servers on ``port`` directly."""
-
-    def __init__(self, resolvers, port=53, query_timeout=5.0, query_retries=2, max_workers=MAX_WORKERS):
-        if not HAS_DNSPYTHON:
-            raise DNSWaitError('dnspython is required')
-        if not resolvers:
-            raise DNSWaitError('no resolver to walk the delegation from')
-        self.resolvers = list(resolvers)
-        self.port = port
-        self.query_timeout = query_timeout
-        self.query_retries = query_retries
-        self.max_workers = max_workers
-        self.queries = 0
-        # The time (_monotonic) by which every query must be over: the wait's deadline. A query gets what is left of it
-        # (at most query_timeout), and none is sent once it passed, so retries and the delegation walk never overrun it.
-        self.deadline = None
-        self._count_lock = threading.Lock()
-        self._memo = _Memo()
-        self._record_pool = None
-        self._server_pool = None
-        if ThreadPoolExecutor is not None:
-            self._record_pool = ThreadPoolExecutor(max_workers=max_workers)
-            self._server_pool = ThreadPoolExecutor(max_workers=max_workers)
-
-    def close(self):
-        for pool in (self._record_pool, self._server_pool):
-            if pool is not None:
-                pool.shutdown(wait=True)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *args):
-        self.close()
-
-    # -- transport ----------------------------------------------------------------------------------------
-
-    def time_for_query(self):
-        """Seconds the next query may take: query_timeout, cut to what is left before the deadline (None: no time left)."""
-        if self.deadline is None:
-            return self.query_timeout
-        left = self.deadline - _monotonic()
-        if left <= 0.001:
-            return None
-        return min(self.query_timeout, left)
-
-    def _query(self, qname, rtype, address, port, recursion, subnet=None):
-        """One query (UDP, TCP on truncation). Returns an _Answer; network problems become rcode 'timeout'/'error'.
-
-        subnet (``address/prefix``) adds an EDNS Client Subnet option (RFC 7871): the answer of the view of that network.
-        No query is sent once the deadline passed (rcode 'timeout', "no time left").
-        """
-        timeout = self.time_for_query()
-        if timeout is None:
-            return _Answer('timeout', error=NO_TIME_LEFT)
-        options = [dns.edns.ECSOption.from_text(subnet)] if subnet else None
-        message = dns.message.make_query(qname, rtype, use_edns=0, payload=EDNS_PAYLOAD, options=options)
-        if not recursion:
-            message.flags &= ~dns.flags.RD
-        with self._count_lock:
-            self.queries += 1
-        try:
-            response = dns.query.udp(message, address, port=port, timeout=timeout)
-            if response.flags & dns.flags.TC:
-                timeout = self.time_for_query()
-                if timeout is None:
-                    return _Answer('timeout', error=NO_TIME_LEFT + ' (the answer was truncated)')
-                with self._count_lock:
-                    self.queries += 1
-                response = dns.query.tcp(message, address, port=port, timeout=timeout)
-        except dns.exception.Timeout:
-            return _Answer('timeout', error='timeout after {0:g}s'.format(round(timeout, 3)))
-        except (dns.exception.DNSException, socket.error, OSError, EOFError) as exc:
-            return _Answer('error', error='{0}: {1}'.format(type(exc).__name__, exc))
-        return _Answer(dns.rcode.to_text(response.rcode()), response=response)
-
-    def _ask_resolvers(self, qname, rtype):
-        """Ask the resolvers (recursion desired) in turn; retry SERVFAIL/timeouts; return the first usable answer.
-
-        A REFUSED answer is returned only when every resolver refused (the name is in no zone they know).
-        """
-        last = None
-        for _attempt in range(self.query_retries + 1):
-            refused = 0
-            for address, port in self.resolvers:
-                answer = self._query(qname, rtype, address, port, recursion=True)
-                if answer.rcode in ('NOERROR', 'NXDOMAIN'):
-                    return answer
-                if answer.rcode == 'REFUSED':
-                    refused += 1
-                last = answer
-            if refused == len(self.resolvers):
-                return last
-        raise TransientDNSError('{0} {1}: no resolver answered ({2})'.format(qname, rtype, last.error or last.rcode))
-
-    # -- the walk -----------------------------------------------------------------------------------------
-
-    def zone_of(self, name):
-        """Return ``(zone, [ns names])`` for ``name`` (normalised, no trailing dot; ``''`` is the root)."""
-        candidate = name
-        while True:
-            probe = self._memo.get(('probe', candidate), lambda c=candidate: self._probe(c))
-            if probe is not None:
-                zone, referral_ns = probe
-                if not zone:
-                    raise ZoneNotFoundError('no DNS zone below the root serves {0}'.format(name))
-                ns_names = referral_ns or self._memo.get(('ns', zone), lambda z=zone: self._ns_names(z))
-                return zone, ns_names
-            if not candidate:
-                raise ZoneNotFoundError('no DNS zone serves {0}: every resolver refused it ({1})'.format(
-                    name, ', '.join(_format_server(addr, port) for addr, port in self.resolvers)))
-            candidate = candidate.split('.', 1)[1] if '.' in candidate else ''
-
-    def _probe(self, candidate):
-        """Ask SOA of ``candidate``: return (zone, referral NS or None) when the reply shows the zone cut, else None."""
-        qname = (candidate or '') + '.'
-        answer = self._ask_resolvers(qname, 'SOA')
-        if answer.rcode == 'REFUSED':
-            return None
-        response = answer.response
-        owner = dns.name.from_text(qname)
-        for rrset in response.answer:
-            if rrset.name == owner and rrset.rdtype == dns.rdatatype.CNAME:
-                return None  # a CNAME is never a zone apex: the zone is above
-            if rrset.name == owner and rrset.rdtype == dns.rdatatype.SOA:
-                return candidate, None
-        for rrset in response.authority:
-            if not owner.is_subdomain(rrset.name):
-                continue
-            zone = _name_text(rrset.name)
-            if rrset.rdtype == dns.rdatatype.SOA:
-                if not zone and candidate:
-                    return None  # only the root answered for it: keep looking (ends in ZoneNotFoundError)
-                return zone, None
-            if rrset.rdtype == dns.rdatatype.NS:  # a referral from an authoritative-only server
-                return zone, sorted(set(_name_text(rdata.target) for rdata in rrset))
-        return None
-
-    def _ns_names(self, zone):
-        answer = self._ask_resolvers((zone or '') + '.', 'NS')
-        if answer.rcode != 'NOERROR':
-            raise TransientDNSError('NS of zone {0}: {1}'.format(zone or '.', answer.rcode))
-        owner = dns.name.from_text((zone or '') + '.')
-        names = set()
-        for rrset in answer.response.answer:
-            if rrset.name == owner and rrset.rdtype == dns.rdatatype.NS:
-                names.update(_name_text(rdata.target) for rdata in rrset)
-        if not names:
-            raise TransientDNSError('the zone {0} has no NS records'.format(zone or '.'))
-        return sorted(names)
-
-    def ns_addresses(self, ns_name):
-        return self._memo.get(('addr', ns_name), lambda: self._ns_addresses(ns_name))
-
-    def _ns_addresses(self, ns_name):
-        addresses = []
-        for rtype in ('A', 'AAAA'):
-            answer = self._ask_resolvers(ns_name + '.', rtype)
-            if answer.rcode == 'NOERROR':
-                for rrset in answer.response.answer:
-                    if rrset.rdtype == dns.rdatatype.from_text(rtype):
-                        addresses.extend(rdata.address for rdata in rrset)
-        if not addresses:
-            raise TransientDNSError('the nameserver {0} has no address'.format(ns_name))
-        return addresses
-
-    # -- authoritative queries ----------------------------------------------------------------------------
-
-    def ask_server(self, ns_name, qname, rtype):
-        """Ask one authoritative server (all its addresses in turn). Returns ``(status, values, cname)``.
-
-        ``status`` is 'NOERROR', 'NXDOMAIN', 'REFUSED', or an error text; ``values`` the data of type ``rtype``
-        at the end of the in-answer CNAME chain; ``cname`` the chain's end when it left the answer (else None).
-        """
-        return self.ask_server_ecs(ns_name, qname, rtype)[:3]
-
-    def ask_server_ecs(self, ns_name, qname, rtype, subnet=None):
-        """ask_server(), with an EDNS Client Subnet option when ``subnet`` is given; a 4th item says how the server used
-        it: False when its answer does not carry the option back (it ignores ECS, RFC 7871 section 7.2.1), else the scope
-        prefix length it answered with (0: the same answer for every network); None without subnet or answer."""
-        try:
-            addresses = self.ns_addresses(ns_name)
-        except TransientDNSError as exc:
-            return '{0}'.format(exc), [], None, None
-        last = None
-        for _attempt in range(self.query_retries + 1):
-            for address in addresses:
-                answer = self._query(qname + '.', rtype, address, self.port, recursion=False, subnet=subnet)
-                last = answer
-                if answer.rcode in ('NOERROR', 'NXDOMAIN'):
-                    used = None
-                    if subnet:
-                        echoed = [option for option in answer.response.options if option.otype == dns.edns.ECS]
-                        used = getattr(echoed[0], 'scopelen', 0) if echoed else False
-                    return self._extract(answer, qname, rtype) + (used,)
-                if answer.rcode == 'REFUSED':
-                    return 'REFUSED', [], None, None
-        return last.error or last.rcode, [], None, None
-
-    @staticmethod
-    def _extract(answer, qname, rtype):
-        response = answer.response
-        if answer.rcode == 'NOERROR' and not response.answer and not response.flags & dns.flags.AA:
-            for rrset in response.authority:
-                if rrset.rdtype == dns.rdatatype.NS:
-                    return 'not authoritative: referral to {0}'.format(_name_text(rrset.name) or '.'), [], None
-        wanted = dns.rdatatype.from_text(rtype)
-        current = dns.name.from_text(qname + '.')
-        seen = set()
-        while True:
-            data = [rrset for rrset in response.answer if rrset.name == current and rrset.rdtype == wanted]
-            if data:
-                return answer.rcode, [answer_value(rtype, rdata) for rdata in data[0]], None
-            cnames = [rrset for rrset in response.answer if rrset.name == current and rrset.rdtype == dns.rdatatype.CNAME]
-            if not cnames or rtype == 'CNAME' or current in seen:
-                break
-            seen.add(current)
-            current = cnames[0][0].target
-        if current != dns.name.from_text(qname + '.'):
-            return answer.rcode, [], _name_text(current)
-        return answer.rcode, [], None
-
-    def _map(self, pool, func, items):
-        if pool is None or len(items) <= 1:
-            return [func(item) for item in items]
-        return list(pool.map(func, items))
-
-    def lookup(self, name, rtype):
-        """Ask every authoritative server of ``name``. Returns ``({ns: values or error}, cnames)``."""
-        return self.lookup_detail(name, rtype)[:2]
-
-    def lookup_detail(self, name, rtype, subnet=None):
-        """lookup(), plus ``{ns: status}`` (NOERROR, NXDOMAIN, ...) and ``{ns: whether the server used the subnet}``."""
-        _zone, ns_names = self.zone_of(name)
-        results = self._map(self._server_pool, lambda ns: self.ask_server_ecs(ns, name, rtype, subnet), ns_names)
-        answers = {}
-        cnames = set()
-        statuses = {}
-        ecs = {}
-        for ns_name, (status, values, cname, used) in zip(ns_names, results):
-            statuses[ns_name] = status
-            ecs[ns_name] = used
-            if status in ('NOERROR', 'NXDOMAIN'):
-                if cname and not values:
-                    answers[ns_name] = 'CNAME to {0} (not {1})'.format(cname, rtype)
-                    cnames.add(cname)
-                else:
-                    answers[ns_name] = values
-            else:
-                answers[ns_name] = status
-        if answers and all(answer == 'REFUSED' for answer in answers.values()):
-            raise ZoneNotFoundError('every authoritative server of {0} ({1}) refused to answer for {2}'.format(
-                _zone or '.', ', '.join(ns_names), name))
-        return answers, cnames, statuses, ecs
-
-    def resolve_address(self, name, depth=0):
-        """Does ``name`` resolve to an address (A, else AAAA) on every authoritative server, following CNAMEs?
-
-        Returns ``{'name', 'done', 'nameservers'}``.
-        """
-        answers, cnames, statuses, _ecs = self.lookup_detail(name, 'A')
-        if not all(isinstance(values, list) and values for values in answers.values()):
-            aaaa, more, aaaa_statuses, _ecs = self.lookup_detail(name, 'AAAA')
-            cnames.update(more)
-            for ns_name, values in aaaa.items():
-                if isinstance(values, list) and values:
-                    answers[ns_name] = values
-            statuses = dict((ns_name, status if status == aaaa_statuses.get(ns_name) else 'mixed') for ns_name, status in statuses.items())
-        done = bool(answers) and all(isinstance(values, list) and values for values in answers.values())
-        result = {'name': name, 'done': done, 'nameservers': answers}
-        if not done and statuses and all(status == 'NXDOMAIN' for status in statuses.values()):
-            # Every authoritative server says the name does not exist: no wait makes it appear.
-            result['nxdomain'] = True
-        if not done and len(cnames) == 1 and depth < MAX_CNAME_CHAIN:
-            chained = self.resolve_address(sorted(cnames)[0], depth + 1)
-            chained['via'] = name
-            return chained
-        return result
-
-    def check(self, spec):
-        """Check one RecordSpec once. Returns an Outcome; raises ZoneNotFoundError (fatal) only."""
-        try:
-            answers, _cnames, _statuses, ecs = self.lookup_detail(spec.name, spec.rtype, getattr(spec, 'subnet', None))
-        except TransientDNSError as exc:
-            return Outcome(False, error='{0}'.format(exc))
-        except ZoneNotFoundError as exc:
-            raise ZoneNotFoundError('records[{0}] ({1}): {2}'.format(spec.index, spec.label(), exc))
-        done = bool(answers) and all(isinstance(values, list) and matches(spec.mode, spec.expected, values) for values in answers.values())
-        if getattr(spec, 'subnet', None) and not done:
-            ignoring = sorted(ns_name for ns_name, used in ecs.items() if used is False)
-            if ignoring:
-                return Outcome(False, answers, unobservable=ecs_ignored_note(spec, ignoring))
-            flat = sorted(ns_name for ns_name, used in ecs.items() if used == 0 and not (
-                isinstance(answers.get(ns_name), list) and matches(spec.mode, spec.expected, answers[ns_name])))
-            if flat:
-                # Scope 0: the same answer for every network, and without the record: the line is not served apart. Only
-                # after a few checks, in case the record is still on its way to the nameservers.
-                return Outcome(False, answers, unobservable=ecs_flat_note(spec, flat), settle=ECS_FLAT_CHECKS)
-        target = None
-        if done and spec.target_resolves:
-            targets = sorted(set(value for values in answers.values() for value in values))
-            if len(targets) != 1:
-                return Outcome(False, answers, error='expected exactly one CNAME target to resolve, found {0}'.format(targets))
-            try:
-                target = self.resolve_address(targets[0])
-            except TransientDNSError as exc:
-                target = {'name': targets[0], 'done': False, 'nameservers': {}, 'error': '{0}'.format(exc)}
-            except ZoneNotFoundError as exc:
-                raise ZoneNotFoundError('records[{0}] ({1}): the CNAME target {2}: {3}'.format(spec.index, spec.label(), targets[0], exc))
-            done = target['done']
-            if target.get('nxdomain'):
-                return Outcome(False, answers, target=target, fatal=target_missing_message(target))
-        return Outcome(done, answers, target=target)
-
-    def check_round(self, specs):
-        """Check every spec in parallel; returns Outcomes in order."""
-        return self._map(self._record_pool, self.check, list(specs))
-
-    def check_each(self, spec):
-        """check(), with a name that no zone serves as that record's own outcome (list mode: one domain's problem)."""
-        try:
-            return self.check(spec)
-        except ZoneNotFoundError as exc:
-            return Outcome(False, error='{0}'.format(exc), fatal='{0}'.format(exc).split(': ', 1)[-1])
-
-    def check_round_each(self, specs):
-        """check_round() for list mode: per-record outcomes, never an exception for one record."""
-        return self._map(self._record_pool, self.check_each, list(specs))
-
-
-def _name_text(name):
-    text = name.to_text()
-    if text.endswith('.'):
-        text = text[:-1]
-    return text.lower()
-
-
-def _format_server(address, port):
-    if ':' in address:
-        return '[{0}]:{1}'.format(address, port)
-    return '{0}:{1}'.format(address, port)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# List mode: per-domain waits with their own deadlines, resumed across module runs through `progress`
-# ---------------------------------------------------------------------------------------------------------
-
-# Alibaba Cloud DNS answers a record of a line other than `default` only to clients of that network, which it recognises
-# by the address of the recursive resolver or by the EDNS Client Subnet option the resolver sends (RFC 7871; see
-# https://www.alibabacloud.com/help/en/dns/pubz-intelligent-analysis). To see the answer of a line from here, its
-# nameservers are asked with a subnet of that network: these are the networks of well-known public resolvers of each
-# line (option line_subnets adds others or replaces these).
-LINE_SUBNETS = {
-    'telecom': '202.96.128.0/24',   # China Telecom, Guangdong (the 202.96.128.x resolvers)
-    'unicom': '202.106.0.0/24',     # China Unicom, Beijing (the 202.106.0.20 resolver)
-    'mobile': '211.136.192.0/24',   # China Mobile, Guangdong (the 211.136.192.6 resolver)
-    'edu': '202.112.0.0/24',        # CERNET, the China Education and Research Network
-    'oversea': '8.8.8.0/24',        # outside mainland China (Google Public DNS)
-}
-DEFAULT_LINE = 'default'
-
-PHASE_OWNERSHIP = 'ownership_pending'
-PHASE_PUBLISHED = 'records_published'
-PHASE_REMOVED = 'removed'
-STEPS = ('ownership', 'records')
-WHAT = {
-    'ownership': 'the ownership TXT record',
-    'records': 'the CNAME record',
-    'removal': _flow.REMOVAL_WAIT,
-}
-STEP_LABELS = {'ownership': 'wait_ownership', 'records': 'wait'}
-
-
-def line_subnet(line, overrides=None):
-    """The client subnet whose view shows the records of ``line``; None for the default line or an unknown line."""
-    if not line or line == DEFAULT_LINE:
-        return None
-    table = dict(LINE_SUBNETS)
-    table.update(overrides or {})
-    return table.get(line)
-
-
-def ecs_ignored_note(spec, nameservers):
-    return ('{0} is on the Alibaba Cloud DNS line "{1}", which is answered only to resolvers of that network (by their address '
-            'or the EDNS Client Subnet they send); {2} ignored the client subnet {3} sent from here, so from this machine '
-            'only the default line can be seen: not waited for. Check it from that network, for example: dig @{4} {5} {6}'
-            .format(spec.label(), spec.line, ', '.join(nameservers), spec.subnet, nameservers[0], spec.name, spec.rtype))
-
-
-ECS_FLAT_CHECKS = 3
-
-
-def ecs_flat_note(spec, nameservers):
-    return ('{0} is on the Alibaba Cloud DNS line "{1}"; asked with the client subnet {2} of that network, {3} answered the same '
-            'for every network (EDNS Client Subnet scope 0) and without the record, so {4} does not serve that line apart (the '
-            'local emulator serves the default line only): not waited for.'
-            .format(spec.label(), spec.line, spec.subnet, ', '.join(nameservers), 'it' if len(nameservers) == 1 else 'they'))
-
-
-def unknown_line_note(name, rtype, line):
-    return ('{0} {1} is on the Alibaba Cloud DNS line "{2}", which is answered only to resolvers of that network (by their address '
-            'or the EDNS Client Subnet they send), and no client subnet of that network is known here: not waited for. Give one '
-            'in line_subnets (for example {{"{2}": "192.0.2.0/24"}}) to wait for it.'.format(name, rtype, line))
-
-
-def target_missing_message(target):
-    said = ', '.join(sorted(target.get('nameservers') or {})) or 'its nameservers'
-    return ('the bucket endpoint {0} does not resolve (NXDOMAIN from {1}): wrong region or bucket? The CNAME itself is served '
-            'as expected; check the bucket\'s region, or the target.'.format(target.get('name'), said))
-
-
-class WaitItem(object):
-    """The records one domain waits for in one step, until ``deadline`` (seconds since the epoch), or one check."""
-
-    def __init__(self, key, specs, deadline, once=False, provider=None, what=None, notes=None):
-        self.key = key
-        self.specs = specs
-        self.deadline = deadline
-        self.once = once
-        self.provider = provider
-        self.what = what
-        self.notes = list(notes or [])
-        self.states = [RecordState(spec) for spec in specs]
-        self.status = 'pending' if specs else 'unobservable'
-        self.checks = 0
-        self.reason = None
-        self.finished_at = None
-
-    def finish(self, status, reason=None, at=None):
-        self.status = status
-        self.reason = reason
-        self.finished_at = at
-
-    def waiting_for(self):
-        return [dict(name=state.spec.name, name_unicode=to_unicode(state.spec.name), type=state.spec.rtype,
-                     value=list(state.spec.expected), line=state.spec.line or DEFAULT_LINE)
-                for state in self.states if not state.done]
-
-    def describe(self):
-        return ' | '.join(state.describe() for state in self.states if not state.done)
-
-
-def wait_items(items, check_round, timeout, final=True, clock=time.time, sleep=time.sleep, delays=None, reserve=0.0):
-    """Check the pending items in rounds until each is resolved, failed, unobservable or past its deadline, or until
-    ``timeout`` seconds (this module run) are over. Returns the number of rounds.
-
-    Items whose deadline passed, and those that check once, end as 'timeout' after their last check. With ``final``
-    (no later module run will go on), the items still pending when the time is over end as 'timeout' too.
-    """
-    if delays is None:
-        delays = backoff_schedule()
-    start = clock()
-    end = start + max(0.0, timeout)
-    rounds = 0
-    while True:
-        active = [item for item in items if item.status == 'pending']
-        if not active:
-            break
-        pairs = [(item, state) for item in active for state in item.states if not state.done]
-        outcomes = check_round([state.spec for dummy, state in pairs]) if pairs else []
-        rounds += 1
-        now = clock()
-        for (item, state), outcome in zip(pairs, outcomes):
-            state.checks += 1
-            if informative(outcome) or state.checks == 1:
-                state.last = outcome
-            state.elapsed = now - start
-            state.done = bool(outcome.done)
-        for item in active:
-            item.checks += 1
-            if all(state.done for state in item.states):
-                item.finish('resolved', at=now)
-                continue
-            fatal = [state.last.fatal for state in item.states if not state.done and state.last.fatal]
-            unobservable = [state.last.unobservable for state in item.states if not state.done and state.last.unobservable
-                            and state.checks >= (state.last.settle or 1)]
-            if fatal:
-                item.finish('failed', fatal[0], at=now)
-            elif unobservable:
-                item.finish('unobservable', unobservable[0], at=now)
-            elif item.once or now >= item.deadline:
-                item.finish('timeout', at=now)
-        pending = [item for item in items if item.status == 'pending']
-        if not pending:
-            break
-        if now >= end:
-            if final:
-                for item in pending:
-                    item.finish('timeout', at=now)
-            break
-        wake = _last_round_sleep(min([next(delays)] + [item.deadline - now for item in pending]), end - now, reserve)
-        sleep(max(0.0, wake))
-    return rounds
-
-
-def _specs_for(entry, step, line_subnets):
-    """(RecordSpecs, notes) of what the domain waits for in ``step``: the ownership TXT, its records, or a removal."""
-    specs = []
-    notes = []
-    name = entry.get('name')
-    if step == 'ownership':
-        record = entry.get('ownership_record') or {}
-        values = record.get('value')
-        values = [value for value in (values if isinstance(values, list) else [values]) if value]
-        txt_name = record.get('record') or record.get('name') or ('_dnsauth.' + name if name else None)
-        if txt_name and values:
-            specs.append(RecordSpec(normalize_name(txt_name), 'TXT', [normalize_value('TXT', value) for value in values],
-                                    mode='subset', index=len(specs)))
-        return specs, notes
-    if entry.get('phase') == PHASE_REMOVED:
-        target = entry.get('target')
-        if name and target:
-            specs.append(RecordSpec(normalize_name(name), 'CNAME', [normalize_value('CNAME', target)], mode='excludes'))
-        return specs, notes
-    records = [record for record in (entry.get('records') or []) if isinstance(record, dict)]
-    if not records:
-        records = [dict(record=record.get('name'), type=record.get('type'), value=[record.get('value')], ttl=record.get('ttl'))
-                   for record in (entry.get('records_to_add') or []) if isinstance(record, dict)
-                   and not (record.get('name') or '').startswith('_dnsauth.')]
-    for record in records:
-        rtype = (record.get('type') or 'CNAME').upper()
-        values = record.get('value')
-        values = values if isinstance(values, list) else [values]
-        values = [normalize_value(rtype, value) for value in values if value]
-        rname = normalize_name(record.get('record') or record.get('name') or name)
-        line = record.get('line') or DEFAULT_LINE
-        subnet = line_subnet(line, line_subnets)
-        if line != DEFAULT_LINE and not subnet:
-            notes.append(unknown_line_note(rname, rtype, line))
-            continue
-        specs.append(RecordSpec(rname, rtype, values, mode='equals' if rtype == 'CNAME' else 'subset',
-                                target_resolves=rtype == 'CNAME', index=len(specs), line=line, subnet=subnet))
-    return specs, notes
-
-
-def concerned(entry, step, settings=None):
-    """Whether it is the turn of ``step`` (ownership or records) for the progress entry (see _flow.next_step).
-
-    A domain whose wait of this step already ended without resolving (phase `waiting`: external DNS, wait false, a line
-    that cannot be seen) is left for a later run of the flow: the next slice of the same wait does not start it again.
-    """
-    if _flow.next_step(entry, settings) != STEP_LABELS[step]:
-        return False
-    ended = [wait for wait in entry.get('waits') or [] if isinstance(wait, dict) and wait.get('step') == step and wait.get('final')]
-    return not (entry.get('phase') == 'waiting' and ended)
-
-
-def _open_wait(entry, step, what):
-    """The unfinished wait of this step that an earlier module run (slice) started, or None."""
-    for wait in reversed(entry.get('waits') or []):
-        if isinstance(wait, dict) and wait.get('step') == step and wait.get('what') == what and not wait.get('done') \
-                and not wait.get('final'):
-            return wait
-    return None
-
-
-def provider_of(entry):
-    if entry.get('dns') == 'alidns':
-        return 'Alibaba Cloud DNS zone {0}'.format(entry.get('zone'))
-    return 'the external DNS provider'
-
-
-def plan_item(entry, step, wait, wait_timeout, now, line_subnets=None, check_mode=False):
-    """The WaitItem of one progress entry, resuming the deadline of a wait that an earlier slice started."""
-    what = WHAT['removal'] if step == 'records' and entry.get('phase') == PHASE_REMOVED else WHAT[step]
-    specs, notes = _specs_for(entry, step, line_subnets)
-    opened = _open_wait(entry, step, what)
-    started = opened.get('started') if opened and isinstance(opened.get('started'), (int, float)) else now
-    once = check_mode or not wait
-    deadline = started if once else started + max(0.0, float(wait_timeout or 0))
-    item = WaitItem(entry.get('name'), specs, deadline, once=once, provider=provider_of(entry), what=what, notes=notes)
-    item.started = started
-    item.previous_checks = int(opened.get('checks') or 0) if opened else 0
-    if not specs:
-        item.finish('unobservable', notes[0] if notes else 'nothing to wait for')
-    return item
-
-
-def timeout_reason(entry, item, step, elapsed):
-    """Why the records are not as expected after the wait: the target, or what the nameservers said."""
-    for state in item.states:
-        target = state.last.target
-        if not state.done and state.spec.target_resolves and target and not target.get('done'):
-            said = '; '.join('{0} said {1}'.format(ns, format_answer(answer)) for ns, answer in sorted((target.get('nameservers') or {}).items()))
-            return ('the CNAME is served, but the bucket endpoint {0} does not resolve to an address{1}: wrong region or bucket?'
-                    .format(target.get('name'), (' (' + said + ')') if said else ''))
-    where = ('Alibaba Cloud DNS zone {0} has it'.format(entry.get('zone')) if entry.get('dns') == 'alidns'
-             else 'add it at the DNS provider of the domain (records_to_add lists it)')
-    when = 'yet' if item.once else 'after {0:.0f} s'.format(elapsed)
-    return '{0} is not served by every authoritative nameserver {1} ({2}): {3}'.format(item.what, when, where, item.describe())
-
-
-def apply_item(entry, item, step, wait, check_mode, now, final=True):
-    """Write the outcome of one WaitItem into its progress entry; returns the item's result for `results`."""
-    opened = _open_wait(entry, step, item.what)
-    waits = entry.setdefault('waits', [])
-    if opened is None:
-        opened = dict(what=item.what, step=step, done=False, elapsed=0.0, checks=0, started=item.started)
-        waits.append(opened)
-    opened['checks'] = item.previous_checks + item.checks
-    opened['elapsed'] = round(max(0.0, (item.finished_at or now) - item.started), 3)
-    opened['provider'] = item.provider
-    notes = entry.setdefault('notes', [])
-    for note in item.notes:
-        _flow.note(entry, note)
-    status = item.status
-    changed_phase = None
-    msg = None
-    if status in ('timeout', 'unobservable') and check_mode:
-        # Check mode predicts the run that waits: what was not published yet (the previous step only planned it) cannot
-        # be seen, so the wait is taken to succeed and the steps after it (the cleanup) are predicted too.
-        _flow.note(entry, 'check mode: {0} checked once, not waited for; taken to resolve as in a run that waits'.format(item.what))
-        status = 'resolved'
-    if status == 'resolved':
-        opened['done'] = True
-        if step == 'records' and entry.get('phase') == PHASE_PUBLISHED:
-            changed_phase = 'resolved'
-        msg = '{0} resolves on every authoritative nameserver'.format(item.what)
-    elif status == 'pending':
-        msg = 'still waiting for {0} (up to {1:.0f} s more)'.format(item.what, max(0.0, item.deadline - now))
-    else:
-        opened['final'] = True
-        if status == 'failed':
-            msg = '{0}: {1}'.format(item.what, item.reason)
-            _flow.fail(entry, None, msg=msg, code='TargetDoesNotResolve' if 'bucket endpoint' in (item.reason or '') else 'DnsZoneNotFound')
-        elif status == 'unobservable':
-            msg = item.reason
-            if item.reason:
-                _flow.note(entry, item.reason)
-            if entry.get('phase') != PHASE_REMOVED:
-                changed_phase = 'waiting'
-        else:
-            reason = timeout_reason(entry, item, step, (item.finished_at or now) - item.started)
-            msg = reason
-            if entry.get('phase') == PHASE_REMOVED:
-                _flow.note(entry, '{0} (removed from Alibaba Cloud DNS, not yet gone from every nameserver)'.format(reason))
-            elif not wait or entry.get('dns') != 'alidns':
-                changed_phase = 'waiting'
-                _flow.note(entry, '{0} was checked once (wait is false): {1}'.format(item.what, reason) if not wait else reason)
-            else:
-                _flow.fail(entry, None, msg=reason, code='WaitTimeout')
-    if changed_phase:
-        _flow.set_phase(entry, changed_phase)
-    return dict(name=entry.get('name'), name_unicode=entry.get('name_unicode') or to_unicode(entry.get('name')),
-                status='failed' if entry.get('failed') else status if status in ('resolved', 'pending') else 'waiting',
-                phase=entry.get('phase'), what=item.what, provider=item.provider, waiting_for=item.waiting_for(),
-                checks=opened['checks'], elapsed=opened['elapsed'], msg=msg,
-                records=[state.as_dict() for state in item.states])
-
-
-def run_list(progress, step, settings_of, check_round, timeout, time_left=None, check_mode=False, line_subnets=None,
-             clock=time.time, sleep=time.sleep, delays=None, reserve=0.0):
-    """wait_for_dns in list mode: wait for the records of the domains ``step`` concerns, each until its own deadline.
-
-    progress: the previous step's progress (updated in place); settings_of(entry) -> {wait, wait_timeout}.
-    timeout: the longest this module run waits; time_left: what is left of the whole task (the action plugin runs the
-    wait in slices), None when this run is the whole task. Returns (results, remaining seconds, rounds): results per
-    domain the step concerns, in input order; remaining is how long the domains still pending may wait (0 when none is).
-    """
-    started = clock()
-    final = time_left is None or time_left <= timeout + 0.001
-    entries = [entry for entry in _flow.ordered(progress) if concerned(entry, step, settings_of(entry))]
-    items = []
-    for entry in entries:
-        settings = settings_of(entry) or {}
-        wait = settings.get('wait', True) is not False
-        items.append(plan_item(entry, step, wait, settings.get('wait_timeout', 600), started, line_subnets, check_mode))
-    rounds = wait_items(items, check_round, timeout, final=final, clock=clock, sleep=sleep, delays=delays, reserve=reserve)
-    now = clock()
-    results = []
-    remaining = 0.0
-    for entry, item in zip(entries, items):
-        settings = settings_of(entry) or {}
-        result = apply_item(entry, item, step, settings.get('wait', True) is not False, check_mode, now, final)
-        if item.status == 'pending':
-            remaining = max(remaining, item.deadline - now)
-        else:
-            _flow.record_step(entry, STEP_LABELS[step], False, entry['msg'] if entry.get('failed') else result['msg'], result['elapsed'])
-        results.append(result)
-    if time_left is not None:
-        remaining = min(remaining, max(0.0, time_left - (now - started)))
-    return results, round(remaining, 3), rounds
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The module
-# ---------------------------------------------------------------------------------------------------------
-
-def argument_spec():
-    return dict(
-        records=dict(type='list', elements='dict', options=dict(
-            name=dict(type='str', required=True),
-            type=dict(type='str', required=True),  # any case: checked by build_specs
-            value=dict(type='str'),
-            values=dict(type='list', elements='str'),
-            mode=dict(type='str', default='equals', choices=list(MODES)),
-            target_resolves=dict(type='bool', default=False),
-        )),
-        timeout=dict(type='float', default=600),
-        query_timeout=dict(type='float', default=5),
-        query_retries=dict(type='int', default=2),
-        poll_interval=dict(type='float', default=0.25),
-        max_poll_interval=dict(type='float', default=10),
-        resolvers=dict(type='list', elements='str'),
-        port=dict(type='int', default=53),
-        progress_file=dict(type='path'),
-        # List mode (the custom-domain flow): the domains, their progress (list_argument_spec), and the step to wait for.
-        time_left=dict(type='float'),
-        line_subnets=dict(type='dict'),
-        # Handled by the action plugin (hand-over files written before the wait); accepted here so that the module
-        # can be run without it.
-        records_file=dict(type='path'),
-        records_csv=dict(type='path'),
-        # The flow passes the same options to every step; this module makes no API call and ignores them.
-        api_read_rate=dict(type='float'),
-        api_write_rate=dict(type='float'),
-        **_flow.list_argument_spec(steps=STEPS, default_step='records')
-    )
-
-
-MUTUALLY_EXCLUSIVE = [('records', 'domains')]
-REQUIRED_ONE_OF = [('records', 'domains')]
-
-
-def build_specs(records):
-    """Validate the ``records`` option; returns RecordSpecs or raises ValueError naming the field."""
-    specs = []
-    for index, record in enumerate(records):
-        field = 'records[{0}]'.format(index)
-        name = normalize_name(record['name'], field=field + '.name')
-        rtype = record['type'].strip().upper()
-        if rtype not in RECORD_TYPES:
-            raise ValueError('{0}.type: unknown record type {1!r}; use one of {2}'.format(field, record['type'], ', '.join(RECORD_TYPES)))
-        if record.get('value') is not None and record.get('values') is not None:
-            raise ValueError('{0}: set either value or values, not both'.format(field))
-        if record.get('value') is not None:
-            raw = [record['value']]
-        elif record.get('values') is not None:
-            raw = list(record['values'])
-        else:
-            raise ValueError('{0}: one of value or values is required'.format(field))
-        expected = []
-        for position, value in enumerate(raw):
-            where = '{0}.values[{1}]'.format(field, position)
-            if rtype in HOST_TYPES:
-                try:
-                    normalize_name(value, field=where)
-                except ValueError as exc:
-                    if value.strip() != '.':
-                        raise exc
-            try:
-                expected.append(normalize_value(rtype, value))
-            except ValueError as exc:  # a TXT value that the grammar cannot read
-                raise ValueError('{0}: {1}'.format(where, exc))
-        if rtype == 'CNAME' and len(set(expected)) > 1 and record['mode'] != 'superset':
-            raise ValueError('{0}: a CNAME has a single target; got {1}'.format(field, sorted(set(expected))))
-        if record.get('target_resolves') and rtype != 'CNAME':
-            raise ValueError('{0}.target_resolves: only valid for type CNAME (got {1})'.format(field, rtype))
-        if record.get('target_resolves') and not expected:
-            raise ValueError('{0}.target_resolves: needs the expected CNAME target'.format(field))
-        specs.append(RecordSpec(name, rtype, expected, record['mode'], bool(record.get('target_resolves')), index))
-    return specs
 
 
 def module_resolvers(params):
@@ -1266,116 +155,282 @@ def module_resolvers(params):
     return resolvers
 
 
-def check_options(module):
-    params = module.params
-    if not HAS_DNSPYTHON:
-        module.fail_json(msg=missing_required_lib('dnspython'), exception=DNSPYTHON_IMPORT_ERROR)
-    for key in ('timeout', 'query_timeout', 'poll_interval', 'max_poll_interval'):
-        if params[key] < 0 or (key != 'timeout' and params[key] == 0):
-            module.fail_json(msg='{0}: must be {1} 0 (got {2})'.format(key, '>=' if key == 'timeout' else '>', params[key]))
-    if not 0 < params['port'] < 65536:
-        module.fail_json(msg='port: {0} is out of range'.format(params['port']))
+def format_server(address, port):
+    return '[{0}]:{1}'.format(address, port) if ':' in address else '{0}:{1}'.format(address, port)
 
 
-def query_deadline(timeout, query_timeout):
-    """The time (_monotonic) by which every DNS query of this module run must be over: ``timeout`` from now. A timeout of 0
-    checks once: its queries may take one query_timeout in all, and no query starts after that."""
-    return _monotonic() + (timeout if timeout > 0 else query_timeout)
+def _name_text(name):
+    return name.to_text().rstrip('.').lower()
 
 
-def run_module(module, resolver_factory=None, clock=None, sleep=None):
-    params = module.params
-    resolver_factory = resolver_factory or Resolver
-    clock = clock or _monotonic
-    sleep = sleep or time.sleep
-    check_options(module)
-    if params.get('records') is None:
-        return run_list_module(module, resolver_factory)
-    try:
-        specs = build_specs(params['records'])
-        resolvers = module_resolvers(params)
-    except ValueError as exc:
-        module.fail_json(msg='{0}'.format(exc))
+class _Memo:
+    """A thread-safe per-run cache: concurrent callers for one key wait for a single computation.
 
-    progress_file = params['progress_file']
-    resolver = resolver_factory(resolvers, port=params['port'], query_timeout=params['query_timeout'], query_retries=params['query_retries'])
-    resolver.deadline = query_deadline(params['timeout'], params['query_timeout'])
+    Results and the errors of ``keep`` are cached; other errors are not (the next round tries again).
+    """
 
-    def on_round(rounds, elapsed, states):
-        if progress_file:
+    def __init__(self, keep=()):
+        self._lock = threading.Lock()
+        self._entries = {}
+        self._keep = keep
+
+    def get(self, key, compute):
+        with self._lock:
+            entry = self._entries.get(key)
+            owner = entry is None
+            if owner:
+                entry = self._entries[key] = [threading.Event(), None, None]
+        if owner:
             try:
-                with open(progress_file, 'a') as handle:
-                    handle.write(progress_line(rounds, elapsed, states, resolver.queries) + '\n')
-            except (IOError, OSError) as exc:
-                module.warn('Cannot write the progress file {0}: {1}'.format(progress_file, exc))
+                entry[1] = compute()
+            except Exception as exc:  # pylint: disable=broad-except
+                entry[2] = exc
+                if not isinstance(exc, self._keep):
+                    with self._lock:
+                        self._entries.pop(key, None)
+            finally:
+                entry[0].set()
+        else:
+            entry[0].wait()
+        if entry[2] is not None:
+            raise entry[2]
+        return entry[1]
 
-    delays = backoff_schedule(params['poll_interval'], BACKOFF_FACTOR, max(params['poll_interval'], params['max_poll_interval']))
-    started = clock()
-    try:
+
+_Answer = collections.namedtuple('_Answer', 'rcode response error', defaults=(None, None))
+
+
+class _Walker(dns.resolver.Resolver if HAS_DNSPYTHON else object):
+    """dnspython's stub resolver over our resolvers for the delegation walk: each lookup is made once per run (its
+    answer, NXDOMAIN or NODATA kept), counted, and cut to what is left before the owner's deadline."""
+
+    def __init__(self, owner, resolvers):
+        super().__init__(configure=False)
+        self.owner = owner
+        self.nameserver_ports = dict(resolvers)
+        self.nameservers = [address for address, dummy in resolvers]
+        self.timeout = owner.query_timeout
+        self.lifetime = owner.query_timeout * (owner.query_retries + 1)
+        self.retry_servfail = True
+        self.use_edns(0, 0, EDNS_PAYLOAD)
+        self._memo = _Memo(keep=(dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, ZoneNotFoundError))
+
+    def resolve(self, qname, rdtype='A', *args, **kwargs):  # pylint: disable=arguments-differ,keyword-arg-before-vararg
+        key = (_name_text(dns.name.from_text('{0}'.format(qname))), dns.rdatatype.to_text(dns.rdatatype.RdataType.make(rdtype)))
+        return self._memo.get(key, lambda: self._resolve(key, qname, rdtype, *args, **kwargs))
+
+    def _resolve(self, key, qname, rdtype, *args, **kwargs):
+        label = '{0}. {1}'.format(*key)
+        lifetime = self.owner.time_for_query(self.lifetime)
+        if lifetime is None:
+            raise TransientDNSError('{0}: no resolver answered ({1})'.format(label, NO_TIME_LEFT))
+        kwargs['lifetime'] = lifetime
         try:
-            result = wait_for_records(specs, resolver.check_round, params['timeout'], delays=delays, clock=clock, sleep=sleep, on_round=on_round,
-                                      reserve=min(1.0, params['query_timeout']))
-        finally:
-            resolver.close()
-    except ZoneNotFoundError as exc:
-        module.fail_json(msg='Cannot wait for these records: {0}'.format(exc), changed=False, queries=resolver.queries,
-                         elapsed=round(clock() - started, 3))
-    except DNSWaitError as exc:
-        module.fail_json(msg='DNS error: {0}'.format(exc), changed=False, queries=resolver.queries, elapsed=round(clock() - started, 3),
-                         exception=traceback.format_exc())
-
-    output = dict(
-        changed=False,
-        records=result.records(),
-        completed=result.completed,
-        elapsed=round(result.elapsed, 3),
-        queries=resolver.queries,
-        rounds=result.rounds,
-    )
-    if result.timed_out:
-        output['timed_out'] = True
-        output['waiting'] = [state.describe() for state in result.states if not state.done]
-        module.fail_json(msg=result.timeout_message(params['timeout']), **output)
-    module.exit_json(msg='All {0} record(s) resolve as expected on every authoritative nameserver'.format(len(specs)), **output)
+            answer = super().resolve(qname, rdtype, *args, **kwargs)
+        except dns.exception.DNSException as exc:
+            errors = exc.kwargs.get('errors') or []
+            self.owner.count(max(1, len(errors)))  # each error is a query that failed
+            if isinstance(exc, (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer)):
+                raise
+            rcodes = [error[3] for error in errors if isinstance(error[3], str)]  # the answers (SERVFAIL, REFUSED), not timeouts
+            if isinstance(exc, dns.resolver.NoNameservers) and rcodes and len(rcodes) == len(errors) and set(rcodes) == {'REFUSED'}:
+                raise ZoneNotFoundError('every resolver refused it ({0})'.format(', '.join(format_server(*item) for item in self.nameserver_ports.items())))
+            why = exc
+            if isinstance(exc, dns.exception.Timeout):  # the last answer (SERVFAIL) says more than the time that ran out
+                why = errors[-1][3] if errors and isinstance(errors[-1][3], str) else 'timeout after {0:g}s'.format(round(lifetime, 3))
+            raise TransientDNSError('{0}: no resolver answered ({1})'.format(label, why))
+        self.owner.count()
+        return answer
 
 
-def run_list_module(module, resolver_factory=None, clock=None, sleep=None):
-    """wait_for_dns in list mode: the step's domains of `progress`, each until its own deadline (see run_list)."""
-    params = module.params
-    resolver_factory = resolver_factory or Resolver
-    # The wall clock: a domain's wait goes on across module runs (slices), which share no monotonic clock.
-    clock = clock or time.time
-    sleep = sleep or time.sleep
-    try:
-        flow = _flow.Flow(params, check_mode=module.check_mode)
-    except _flow.FlowError as exc:
-        module.fail_json(msg=exc.message, error_code=exc.code)
-    progress = flow.progress
-    try:
-        resolvers = module_resolvers(params)
-        subnets = dict((str(line), str(subnet)) for line, subnet in (params.get('line_subnets') or {}).items())
-        for line, subnet in subnets.items():
+class Resolver:
+    """Asks every authoritative server of a name directly: those the walk from ``resolvers`` finds, on ``port``, or
+    exactly ``nameservers`` (``[(address, port)]``) when given."""
+
+    def __init__(self, resolvers, port=53, query_timeout=5.0, query_retries=2, max_workers=MAX_WORKERS, nameservers=None):
+        if not HAS_DNSPYTHON:
+            raise DNSWaitError('dnspython is required')
+        if not resolvers and not nameservers:
+            raise DNSWaitError('no resolver to walk the delegation from')
+        self.port = port
+        self.query_timeout = query_timeout
+        self.query_retries = query_retries
+        self.queries = 0
+        # The time (time.monotonic) by which every query must be over: the wait's deadline. A query gets what is left of it
+        # (at most query_timeout), and none is sent once it passed, so retries and the delegation walk never overrun it.
+        self.deadline = None
+        self._count_lock = threading.Lock()
+        # The given nameservers, by the label their answers are shown under (the address, with the port when not `port`).
+        self.direct = None
+        if nameservers:
+            self.direct = dict((address if nsport == port else format_server(address, nsport), [(address, nsport)]) for address, nsport in nameservers)
+        self._walker = _Walker(self, resolvers) if resolvers else None
+        self._record_pool = ThreadPoolExecutor(max_workers=max_workers)
+        self._server_pool = ThreadPoolExecutor(max_workers=max_workers)
+
+    def close(self):
+        for pool in (self._record_pool, self._server_pool):
+            pool.shutdown(wait=True)
+
+    def count(self, number=1):
+        with self._count_lock:
+            self.queries += number
+
+    def map(self, func, items, pool=None):
+        items = list(items)
+        if len(items) <= 1:
+            return [func(item) for item in items]
+        return list((pool or self._record_pool).map(func, items))
+
+    def time_for_query(self, limit=None):
+        """Seconds the next query (or lookup) may take: ``limit`` (query_timeout), cut to what is left before the deadline;
+        None when no time is left."""
+        limit = self.query_timeout if limit is None else limit
+        if self.deadline is None:
+            return limit
+        left = self.deadline - time.monotonic()
+        return min(limit, left) if left > 0.001 else None
+
+    def _query(self, qname, rtype, address, port, subnet=None):
+        """One query without recursion (UDP, TCP on truncation). Returns an _Answer; network problems become rcode
+        'timeout'/'error'. subnet (``address/prefix``) adds an EDNS Client Subnet option (RFC 7871)."""
+        timeout = self.time_for_query()
+        if timeout is None:
+            return _Answer('timeout', error=NO_TIME_LEFT)
+        options = [dns.edns.ECSOption.from_text(subnet)] if subnet else None
+        message = dns.message.make_query(qname, rtype, use_edns=0, payload=EDNS_PAYLOAD, options=options)
+        message.flags &= ~dns.flags.RD
+        self.count()
+        try:
+            response, used_tcp = dns.query.udp_with_fallback(message, address, timeout=timeout, port=port)
+        except dns.exception.Timeout:
+            return _Answer('timeout', error='timeout after {0:g}s'.format(round(timeout, 3)))
+        except (dns.exception.DNSException, OSError, EOFError) as exc:
+            return _Answer('error', error='{0}: {1}'.format(type(exc).__name__, exc))
+        if used_tcp:
+            self.count()
+        return _Answer(dns.rcode.to_text(response.rcode()), response=response)
+
+    # -- the walk -----------------------------------------------------------------------------------------
+
+    def zone_of(self, name):
+        """``(zone, [ns names])`` for ``name`` (normalised, no trailing dot); ``(None, [labels])`` with ``nameservers``."""
+        if self.direct:
+            return None, sorted(self.direct)
+        try:
+            zone = _name_text(dns.resolver.zone_for_name(name + '.', resolver=self._walker))
+        except ZoneNotFoundError as exc:
+            raise ZoneNotFoundError('no DNS zone serves {0}: {1}'.format(name, exc))
+        except dns.resolver.NoRootSOA:
+            zone = ''
+        if not zone:
+            raise ZoneNotFoundError('no DNS zone below the root serves {0}'.format(name))
+        return zone, self._ns_names(zone)
+
+    def _ns_names(self, zone):
+        try:
+            answer = self._walker.resolve(zone + '.', 'NS')
+        except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+            raise TransientDNSError('the zone {0} has no NS records'.format(zone))
+        return sorted(set(_name_text(rdata.target) for rdata in answer))
+
+    def ns_addresses(self, ns_name):
+        """``[(address, port)]`` of a nameserver."""
+        if self.direct:
+            return self.direct[ns_name]
+        addresses = []
+        for rtype in ('A', 'AAAA'):
             try:
-                dns.edns.ECSOption.from_text(subnet)
-            except (ValueError, dns.exception.DNSException):
-                raise ValueError('line_subnets.{0}: {1!r} is not a client subnet such as 192.0.2.0/24'.format(line, subnet))
-    except ValueError as exc:
-        module.fail_json(msg='{0}'.format(exc))
-    started = clock()
-    resolver = resolver_factory(resolvers, port=params['port'], query_timeout=params['query_timeout'], query_retries=params['query_retries'])
-    resolver.deadline = query_deadline(params['timeout'], params['query_timeout'])
-    delays = backoff_schedule(params['poll_interval'], BACKOFF_FACTOR, max(params['poll_interval'], params['max_poll_interval']))
-    try:
-        results, remaining, rounds = run_list(progress, params['step'], flow.settings_of, resolver.check_round_each, params['timeout'],
-                                              time_left=params.get('time_left'), check_mode=module.check_mode, line_subnets=subnets,
-                                              clock=clock, sleep=sleep, delays=delays, reserve=min(1.0, params['query_timeout']))
-    finally:
-        resolver.close()
-    extra = dict(remaining=remaining, rounds=rounds, queries=resolver.queries, elapsed=round(clock() - started, 3))
-    if remaining:
-        # Some domains still wait (the action plugin runs the next slice): no failure yet, whatever keep_going says.
-        module.exit_json(**flow.result(results, changed=False, **extra))
-    flow.finish(module, results, changed=False, **extra)
+                addresses.extend((rdata.address, self.port) for rdata in self._walker.resolve(ns_name + '.', rtype))
+            except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+                continue
+        if not addresses:
+            raise TransientDNSError('the nameserver {0} has no address'.format(ns_name))
+        return addresses
+
+    # -- authoritative queries ----------------------------------------------------------------------------
+
+    def ask_server(self, ns_name, qname, rtype, subnet=None):
+        """Ask one authoritative server (all its addresses in turn). Returns ``(status, values, cname, used)``.
+
+        ``status`` is 'NOERROR', 'NXDOMAIN', 'REFUSED', or an error text; ``values`` the data of type ``rtype`` at the
+        end of the in-answer CNAME chain; ``cname`` the chain's end when it left the answer (else None). ``used`` says how
+        the server used ``subnet`` (an EDNS Client Subnet option): False when its answer does not carry the option back
+        (it ignores ECS, RFC 7871 section 7.2.1), else the scope prefix length (0: the same answer for every network);
+        None without subnet or answer.
+        """
+        try:
+            addresses = self.ns_addresses(ns_name)
+        except TransientDNSError as exc:
+            return '{0}'.format(exc), [], None, None
+        last = None
+        for dummy in range(self.query_retries + 1):
+            for address, port in addresses:
+                last = self._query(qname + '.', rtype, address, port, subnet=subnet)
+                if last.rcode in ('NOERROR', 'NXDOMAIN'):
+                    used = None
+                    if subnet:
+                        echoed = [option for option in last.response.options if option.otype == dns.edns.ECS]
+                        used = getattr(echoed[0], 'scopelen', 0) if echoed else False
+                    return self._extract(last, qname, rtype) + (used,)
+                if last.rcode == 'REFUSED':
+                    return 'REFUSED', [], None, None
+        return last.error or last.rcode, [], None, None
+
+    @staticmethod
+    def _extract(answer, qname, rtype):
+        response = answer.response
+        if answer.rcode == 'NOERROR' and not response.answer and not response.flags & dns.flags.AA:
+            for rrset in response.authority:
+                if rrset.rdtype == dns.rdatatype.NS:
+                    return 'not authoritative: referral to {0}'.format(_name_text(rrset.name) or '.'), [], None
+        try:
+            chain = response.resolve_chaining()
+        except dns.exception.DNSException:  # a CNAME chain too long, or an answer for NXDOMAIN: nothing usable
+            return answer.rcode, [], None
+        if chain.answer is not None:
+            return answer.rcode, [answer_value(rtype, rdata) for rdata in chain.answer], None
+        return answer.rcode, [], _name_text(chain.canonical_name) if chain.cnames else None
+
+    def lookup(self, name, rtype, subnet=None):
+        """Ask every authoritative server of ``name``. Returns ``({ns: values or error}, cnames, {ns: status}, {ns: used})``:
+        status NOERROR, NXDOMAIN, ...; used how the server used the subnet (see ask_server)."""
+        zone, ns_names = self.zone_of(name)
+        results = self.map(lambda ns: self.ask_server(ns, name, rtype, subnet), ns_names, self._server_pool)
+        answers, cnames, statuses, ecs = {}, set(), {}, {}
+        for ns_name, (status, values, cname, used) in zip(ns_names, results):
+            statuses[ns_name] = status
+            ecs[ns_name] = used
+            if status in ('NOERROR', 'NXDOMAIN') and cname and not values:
+                answers[ns_name] = 'CNAME to {0} (not {1})'.format(cname, rtype)
+                cnames.add(cname)
+            else:
+                answers[ns_name] = values if status in ('NOERROR', 'NXDOMAIN') else status
+        if answers and all(answer == 'REFUSED' for answer in answers.values()):
+            where = 'of {0} '.format(zone) if zone else ''
+            raise ZoneNotFoundError('every authoritative server {0}({1}) refused to answer for {2}'.format(where, ', '.join(ns_names), name))
+        return answers, cnames, statuses, ecs
+
+    def resolve_address(self, name, depth=0):
+        """Does ``name`` resolve to an address (A, else AAAA) on every authoritative server, following CNAMEs?
+
+        Returns ``{'name', 'done', 'nameservers'}``, and ``nxdomain: True`` when every server says the name does not exist.
+        """
+        answers, cnames, statuses, dummy = self.lookup(name, 'A')
+        if not all(isinstance(values, list) and values for values in answers.values()):
+            aaaa, more, aaaa_statuses, dummy = self.lookup(name, 'AAAA')
+            cnames.update(more)
+            answers.update((ns_name, values) for ns_name, values in aaaa.items() if isinstance(values, list) and values)
+            statuses = dict((ns_name, status if status == aaaa_statuses.get(ns_name) else 'mixed') for ns_name, status in statuses.items())
+        done = bool(answers) and all(isinstance(values, list) and values for values in answers.values())
+        result = {'name': name, 'done': done, 'nameservers': answers}
+        if not done and statuses and all(status == 'NXDOMAIN' for status in statuses.values()):
+            result['nxdomain'] = True  # no wait makes it appear
+        if not done and len(cnames) == 1 and depth < MAX_CNAME_CHAIN:
+            chained = self.resolve_address(sorted(cnames)[0], depth + 1)
+            chained['via'] = name
+            return chained
+        return result
 
 
 def probe_records(resolver, queries):
@@ -1384,7 +439,7 @@ def probe_records(resolver, queries):
     found = {}
     for name, rtype in queries:
         try:
-            answers, dummy = resolver.lookup(normalize_name(name), rtype.upper())
+            answers = resolver.lookup(normalize_name(name), rtype.upper())[0]
         except ZoneNotFoundError:
             found[(name, rtype)] = []
             continue
@@ -1396,3 +451,12 @@ def probe_records(resolver, queries):
         else:
             found[(name, rtype)] = [list(values) for values in answers.values()]
     return found
+
+
+def valid_subnet(text):
+    """Whether ``text`` is a client subnet (``address/prefix``) for an EDNS Client Subnet option."""
+    try:
+        dns.edns.ECSOption.from_text(text)
+    except (ValueError, dns.exception.DNSException):
+        return False
+    return True

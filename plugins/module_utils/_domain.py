@@ -219,9 +219,9 @@ def oss_public_host(bucket, region):
     return '%s.oss-%s.aliyuncs.com' % (bucket, normalize_region(region))
 
 
-def oss_accelerate_host(bucket, overseas=False):
-    """The bucket's transfer-acceleration endpoint (global, or outside mainland China)."""
-    return '%s.oss-accelerate%s.aliyuncs.com' % (bucket, '-overseas' if overseas else '')
+def oss_accelerate_host(bucket):
+    """The bucket's transfer-acceleration endpoint."""
+    return '%s.oss-accelerate.aliyuncs.com' % bucket
 
 
 def ownership_record_name(domain):

@@ -519,10 +519,6 @@ class Plan(object):
     def changed(self):
         return bool(self.updates or self.creates or self.deletes)
 
-    @property
-    def writes(self):
-        return len(self.updates) + len(self.creates) + len(self.deletes)
-
 
 def record_set(spec, records):
     """The records of the spec's set among records read at its name: same rr, type and line."""
@@ -793,10 +789,6 @@ class ItemPlan(object):
     @property
     def changed(self):
         return bool(self.steps)
-
-    @property
-    def writes(self):
-        return len(self.steps)
 
     def add(self, plan):
         """Append the writes of a Plan (updates keep ids, then creates, then deletes)."""

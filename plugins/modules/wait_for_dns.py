@@ -15,7 +15,7 @@ description:
   - The authoritative nameservers are found by walking the delegation from O(resolvers) (the zone cut of each name,
     its NS records, their addresses); each of them is then asked directly, without recursion, on O(port). A caching
     resolver is never used for the answer itself, so a negative answer cached before the record was published does not
-    delay the wait.
+    delay the wait. With O(nameservers) (split-horizon DNS) there is no walk - exactly those servers are asked.
   - NXDOMAIN and NODATA answers mean "not yet"; SERVFAIL answers and timeouts are retried. A name that no zone serves
     (every resolver or every authoritative server refuses it) fails the task at once.
   - Records are checked in parallel in rounds; the pause between rounds starts at O(poll_interval) and grows by a
@@ -139,11 +139,22 @@ options:
       - The resolvers used to walk the delegation, as V(address), V(address:port), or V([address]:port) for IPv6.
       - The default port is 53. When not set, the nameservers of C(/etc/resolv.conf) are used.
       - They are only asked for zone cuts, NS records and nameserver addresses, never for the records themselves.
+      - Not used when O(nameservers) is set.
+    type: list
+    elements: str
+  nameservers:
+    description:
+      - The nameservers to ask directly, without recursion, as the authoritative ones of every name (records, CNAME targets
+        of O(records[].target_resolves), and the domains of the list mode), as V(address), V(address:port), or
+        V([address]:port) for IPv6; the default port is O(port).
+      - When set, no NS lookup is made (O(resolvers) are not used); use it for split-horizon DNS, where the servers that
+        answer for a zone inside a network are not those its public NS records name.
+      - The answers are shown by server (RV(records[].nameservers)) as the address, with the port when it is not O(port).
     type: list
     elements: str
   port:
     description:
-      - The port on which the authoritative nameservers found by the walk are asked.
+      - The port on which the authoritative nameservers found by the walk (or given in O(nameservers) without a port) are asked.
     type: int
     default: 53
   progress_file:
@@ -238,6 +249,14 @@ EXAMPLES = r"""
     resolvers: ["127.0.0.1:5353"]
     port: 5353
     timeout: 30
+
+- name: Wait until the internal view of a split-horizon zone serves the record (those servers are asked, nothing else)
+  alicloud_oss.domains.wait_for_dns:
+    records:
+      - name: intranet.example.com
+        type: A
+        value: 10.1.2.3
+    nameservers: [10.0.0.53, "10.0.0.54:5353"]
 """
 
 RETURN = r"""
@@ -361,7 +380,7 @@ records:
       sample: 3
     nameservers:
       description:
-        - The last answer of each authoritative nameserver, by NS name. An answer is a list of normalised values
+        - The last answer of each authoritative nameserver, by NS name (with O(nameservers), by server address). An answer is a list of normalised values
           (empty for NXDOMAIN or NODATA), or a string describing an error (V(SERVFAIL), V(REFUSED), a timeout).
       type: dict
       returned: always
@@ -395,7 +414,9 @@ elapsed:
   type: float
   sample: 3.41
 queries:
-  description: How many DNS queries were sent (walk and nameserver queries, TCP retries included).
+  description: >-
+    How many DNS queries were sent (walk and nameserver queries, TCP retries included;
+    a lookup of the walk that succeeded after retries counts once).
   returned: always, except for invalid options
   type: int
   sample: 12
@@ -408,7 +429,7 @@ rounds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._dns import MUTUALLY_EXCLUSIVE, REQUIRED_ONE_OF, argument_spec, run_module
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._wait import MUTUALLY_EXCLUSIVE, REQUIRED_ONE_OF, argument_spec, run_module
 
 
 def main():

@@ -405,12 +405,12 @@ def test_oss_request_rate_503_is_throttling():
 def test_delays_grow_to_the_cap_and_are_jittered():
     low = _policy(max_attempts=10, rand=lambda: 0.0)[0]
     high = _policy(max_attempts=10, rand=lambda: 1.0)[0]
-    assert low.delays() == [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0, 4.0]
-    assert high.delays() == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0, 8.0]
+    assert [low.delay(number) for number in range(9)] == [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0, 4.0]
+    assert [high.delay(number) for number in range(9)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0, 8.0]
     import random
     rng = random.Random(7)
     jittered = _policy(max_attempts=10, rand=rng.random)[0]
-    values = jittered.delays()
+    values = [jittered.delay(number) for number in range(9)]
     assert len(set(values)) == len(values)
     for number, value in enumerate(values):
         ceiling = min(8.0, 0.5 * 2 ** number)

@@ -6,6 +6,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import itertools
+from contextlib import closing
 import select
 import socket
 import struct
@@ -13,18 +14,14 @@ import threading
 
 import pytest
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils import _dns
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._dns import (
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _dns, _wait
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._dns import ZoneNotFoundError, normalize_name, normalize_value, parse_resolver
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._wait import (
     Outcome,
     RecordSpec,
-    ZoneNotFoundError,
     backoff_schedule,
     build_specs,
     matches,
-    normalize_name,
-    normalize_value,
-    parse_resolv_conf,
-    parse_resolver,
     progress_line,
     wait_for_records,
 )
@@ -128,7 +125,7 @@ def test_normalize_name_is_the_idna_2008_normaliser(name, expected):
 def test_results_show_the_name_in_both_forms():
     spec = build_specs([dict(name=u'Fa\u00df.Example.com.', type='CNAME', value=u'B\u00fccher.example.net', mode='equals')])[0]
     assert (spec.name, spec.expected) == ('xn--fa-hia.example.com', ['xn--bcher-kva.example.net'])
-    shown = _dns.RecordState(spec).as_dict()
+    shown = _wait.RecordState(spec).as_dict()
     assert (shown['name'], shown['name_unicode']) == ('xn--fa-hia.example.com', u'fa\u00df.example.com')
 
 
@@ -179,15 +176,10 @@ def test_parse_resolver_errors(text, fragment):
     assert fragment in str(exc.value)
 
 
-def test_parse_resolv_conf():
-    text = '# comment\nsearch example.com\nnameserver 10.0.0.2\nnameserver   ::1  # local\n;nameserver 10.9.9.9\noptions ndots:2\n'
-    assert parse_resolv_conf(text) == ['10.0.0.2', '::1']
-
-
 def test_system_resolvers(tmp_path):
     path = tmp_path / 'resolv.conf'
-    path.write_text(u'nameserver 10.0.0.2\nnameserver not-an-ip\n')
-    assert _dns.system_resolvers(str(path)) == [('10.0.0.2', 53)]
+    path.write_text('# comment\nsearch example.com\nnameserver 10.0.0.2\nnameserver   ::1  # local\n;nameserver 10.9.9.9\noptions ndots:2\n')
+    assert _dns.system_resolvers(str(path)) == [('10.0.0.2', 53), ('::1', 53)]
     assert _dns.system_resolvers(str(tmp_path / 'missing')) == []
 
 
@@ -333,11 +325,11 @@ def test_wait_propagates_zone_not_found():
 
 
 def test_progress_line():
-    done = _dns.RecordState(spec('a.example.com'))
+    done = _wait.RecordState(spec('a.example.com'))
     done.done = True
-    pending = _dns.RecordState(spec('b.example.com'))
+    pending = _wait.RecordState(spec('b.example.com'))
     pending.last = Outcome(False, {'ns1.example.com': []})
-    line = progress_line(3, 1.234, [done, pending, _dns.RecordState(spec('c.example.com'))], 17, now=1700000000.5)
+    line = progress_line(3, 1.234, [done, pending, _wait.RecordState(spec('c.example.com'))], 17, now=1700000000.5)
     assert line.startswith('1700000000.500 round=3 elapsed=1.23s done=1/3 queries=17 waiting: b.example.com CNAME')
     assert 'ns1.example.com said no record' in line
     assert line.endswith('(+1 more)')
@@ -421,12 +413,20 @@ class FakeAuthoritativeServer(object):
         self.servfail = {}  # qname -> how many SERVFAILs before a real answer
         self.drop = set()  # qnames never answered (timeouts)
         self.log = []  # (transport, qname, qtype)
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(('127.0.0.1', 0))
-        self.port = self.udp.getsockname()[1]
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind(('127.0.0.1', self.port))
+        for attempt in range(20):  # a free UDP port whose TCP twin is free too
+            self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            self.udp.bind(('127.0.0.1', 0))
+            self.port = self.udp.getsockname()[1]
+            self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                self.tcp.bind(('127.0.0.1', self.port))
+                break
+            except OSError:
+                self.udp.close()
+                self.tcp.close()
+                if attempt == 19:
+                    raise
         self.tcp.listen(16)
         self._stop = False
         self._lock = threading.Lock()
@@ -537,11 +537,11 @@ def server():
 def make_resolver(server, **kwargs):
     kwargs.setdefault('query_timeout', 1)
     kwargs.setdefault('query_retries', 1)
-    return _dns.Resolver([('127.0.0.1', server.port)], port=server.port, **kwargs)
+    return _wait.RecordChecker([('127.0.0.1', server.port)], port=server.port, **kwargs)
 
 
 def test_resolver_walks_delegation_and_asks_each_nameserver(server):
-    with make_resolver(server) as resolver:
+    with closing(make_resolver(server)) as resolver:
         specs = build_specs([rec(name='CDN.example.org.', value='bucket.oss-cn-hangzhou.aliyuncs.com', target_resolves=True),
                              rec(name='_dnsauth.cdn.example.org', type='TXT', value='token-1'),
                              rec(name='deep.sub.example.org', type='TXT', value='in the sub zone'),
@@ -564,7 +564,7 @@ def test_resolver_walks_delegation_and_asks_each_nameserver(server):
 
 
 def test_resolver_nxdomain_nodata_and_wrong_values(server):
-    with make_resolver(server) as resolver:
+    with closing(make_resolver(server)) as resolver:
         specs = build_specs([rec(name='missing.example.org', type='TXT', value='x'),
                              rec(name='www.example.org', type='TXT', value='x'),
                              rec(name='cdn.example.org', value='other.example.net'),
@@ -577,7 +577,7 @@ def test_resolver_nxdomain_nodata_and_wrong_values(server):
 
 
 def test_resolver_zone_not_found_names_the_record(server):
-    with make_resolver(server) as resolver:
+    with closing(make_resolver(server)) as resolver:
         specs = build_specs([rec(name='www.example.org', type='A', value='192.0.2.10'),
                              rec(name='x.nowhere.test', type='TXT', value='a')])
         with pytest.raises(ZoneNotFoundError) as exc:
@@ -588,7 +588,7 @@ def test_resolver_zone_not_found_names_the_record(server):
 
 def test_resolver_tcp_fallback_on_truncation(server):
     server.truncate.add('big.example.org')
-    with make_resolver(server) as resolver:
+    with closing(make_resolver(server)) as resolver:
         outcome = resolver.check(build_specs([rec(name='big.example.org', type='TXT', value='x' * 250)])[0])
         assert outcome.done
         assert ('tcp', 'big.example.org', 'TXT') in server.log
@@ -596,14 +596,22 @@ def test_resolver_tcp_fallback_on_truncation(server):
 
 def test_resolver_retries_servfail(server):
     server.servfail['www.example.org'] = 2
-    with make_resolver(server, query_retries=3) as resolver:
+    with closing(make_resolver(server, query_retries=3)) as resolver:
         outcome = resolver.check(build_specs([rec(name='www.example.org', type='A', value='192.0.2.10')])[0])
         assert outcome.done
 
 
+def test_a_resolver_that_keeps_failing_is_named_by_its_answer_not_by_the_time(server):
+    server.servfail['www.example.org'] = 100
+    with closing(make_resolver(server, query_timeout=0.2)) as resolver:
+        outcome = resolver.check(build_specs([rec(name='www.example.org', type='A', value='192.0.2.10')])[0])
+        assert not outcome.done and outcome.error == 'www.example.org. SOA: no resolver answered (SERVFAIL)'
+        assert resolver.queries == len(server.log)  # the retries of the walk are counted too
+
+
 def test_resolver_reports_timeouts_as_errors(server):
     server.drop.add('www.example.org')
-    with make_resolver(server, query_timeout=0.2, query_retries=0) as resolver:
+    with closing(make_resolver(server, query_timeout=0.2, query_retries=0)) as resolver:
         record = build_specs([rec(name='www.example.org', type='A', value='192.0.2.10')])[0]
         # the walk itself times out: not done, retried next round (the failure is not cached)
         outcome = resolver.check(record)
@@ -622,14 +630,14 @@ def test_resolver_reports_timeouts_as_errors(server):
 
 
 def test_resolver_non_cname_type_on_cname_name(server):
-    with make_resolver(server) as resolver:
+    with closing(make_resolver(server)) as resolver:
         outcome = resolver.check(build_specs([rec(name='cdn.example.org', type='TXT', value='x')])[0])
         assert not outcome.done
         assert outcome.nameservers['ns1.example.org'] == 'CNAME to bucket.oss-cn-hangzhou.aliyuncs.com (not TXT)'
 
 
 def test_resolver_target_not_resolving_is_not_done(server):
-    with make_resolver(server) as resolver:
+    with closing(make_resolver(server)) as resolver:
         specs = [RecordSpec('cdn.example.org', 'CNAME', ['bucket.oss-cn-hangzhou.aliyuncs.com'], target_resolves=True)]
         server.zones[dns.name.from_text('aliyuncs.com.')].delete_node('bucket.oss-cn-hangzhou.aliyuncs.com.')
         outcome = resolver.check(specs[0])
@@ -639,7 +647,7 @@ def test_resolver_target_not_resolving_is_not_done(server):
 
 
 def test_memo_computes_once_and_forgets_transient_errors():
-    memo = _dns._Memo()
+    memo = _dns._Memo(keep=(ZoneNotFoundError,))
     calls = []
 
     def flaky():
@@ -662,3 +670,19 @@ def test_memo_computes_once_and_forgets_transient_errors():
         with pytest.raises(ZoneNotFoundError):
             memo.get('z', missing)
     assert len(calls) == 3
+
+
+def test_given_nameservers_are_asked_directly_without_the_walk(server):
+    # Split-horizon DNS: no resolver at all, so nothing can be walked; the given server is the authoritative one.
+    checker = _wait.RecordChecker([], port=53, query_timeout=1, query_retries=1, nameservers=[('127.0.0.1', server.port)])
+    with closing(checker) as resolver:
+        label = '127.0.0.1:%d' % server.port  # the port is shown when it is not the `port` option
+        outcomes = resolver.check_round(build_specs([rec(name='www.example.org', type='A', value='192.0.2.10'),
+                                                     rec(name='missing.example.org', type='TXT', value='x')]))
+        assert [o.done for o in outcomes] == [True, False]
+        assert outcomes[0].nameservers == {label: ['192.0.2.10']} and outcomes[1].nameservers == {label: []}  # NXDOMAIN: not yet
+        assert set(qtype for dummy, dummy2, qtype in server.log) == {'A', 'TXT'}  # no SOA, NS or nameserver address lookups
+        assert resolver.queries == len(server.log) == 2
+        with pytest.raises(ZoneNotFoundError) as exc:
+            resolver.check(build_specs([rec(name='x.nowhere.test', type='TXT', value='a')])[0])
+        assert 'every authoritative server (%s) refused to answer for x.nowhere.test' % label in str(exc.value)

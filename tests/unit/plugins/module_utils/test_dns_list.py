@@ -3,15 +3,17 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""_dns list mode: per-domain waits with their own deadlines and diagnoses, resumed across slices through progress."""
+"""_wait list mode: per-domain waits with their own deadlines and diagnoses, resumed across slices through progress."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+from contextlib import closing
+
 import pytest
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils import _dns, _flow, _report
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._dns import Outcome, run_list
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow, _report, _wait
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._wait import Outcome, run_list
 
 TARGET = 'demo-assets.oss-cn-hangzhou.aliyuncs.com'
 
@@ -51,7 +53,7 @@ class World(object):
                 outcomes.append(Outcome(False, error='no zone', fatal='no DNS zone serves %s' % spec.name))
                 continue
             if spec.subnet and self.ignore_ecs:
-                outcomes.append(Outcome(False, {'ns1.example.com': []}, unobservable=_dns.ecs_ignored_note(spec, ['ns1.example.com'])))
+                outcomes.append(Outcome(False, {'ns1.example.com': []}, unobservable=_wait.ecs_ignored_note(spec, ['ns1.example.com'])))
                 continue
             ready = spec.name in self.ready and self.rounds >= self.ready[spec.name]
             if spec.mode == 'excludes':
@@ -66,7 +68,7 @@ class World(object):
                 target = {'name': spec.expected[0], 'done': not missing, 'nameservers': {'ns1.aliyuncs.com': [] if missing else ['127.0.0.5']}}
                 if missing:
                     target['nxdomain'] = True
-                    outcomes.append(Outcome(False, {'ns1.example.com': answer}, target=target, fatal=_dns.target_missing_message(target)))
+                    outcomes.append(Outcome(False, {'ns1.example.com': answer}, target=target, fatal=_wait.target_missing_message(target)))
                     continue
             outcomes.append(Outcome(done, {'ns1.example.com': answer}, target=target))
         return outcomes
@@ -306,7 +308,7 @@ def line_entry():
 
 
 def test_a_line_is_waited_for_where_it_is_served(line_server):
-    with make_resolver(line_server) as resolver:
+    with closing(make_resolver(line_server)) as resolver:
         progress = {'tel.example.org': line_entry()}
         results, dummy, rounds = run_list(progress, 'records', settings(), resolver.check_round_each, timeout=5)
     assert results[0]['status'] == 'resolved', results
@@ -315,7 +317,7 @@ def test_a_line_is_waited_for_where_it_is_served(line_server):
 
 def test_a_server_that_ignores_the_client_subnet_cannot_show_the_line(line_server):
     line_server.honour_ecs = False
-    with make_resolver(line_server) as resolver:
+    with closing(make_resolver(line_server)) as resolver:
         progress = {'tel.example.org': line_entry()}
         results, dummy, rounds = run_list(progress, 'records', settings(), resolver.check_round_each, timeout=5)
     assert results[0]['status'] == 'waiting' and rounds == 1
@@ -325,11 +327,11 @@ def test_a_server_that_ignores_the_client_subnet_cannot_show_the_line(line_serve
 
 def test_a_server_that_answers_every_network_alike_does_not_serve_the_line(line_server):
     line_server.flat = True
-    with make_resolver(line_server) as resolver:
+    with closing(make_resolver(line_server)) as resolver:
         progress = {'tel.example.org': line_entry()}
         results, dummy, rounds = run_list(progress, 'records', settings(), resolver.check_round_each, timeout=30,
                                           delays=iter([0.01] * 10))
-    assert results[0]['status'] == 'waiting' and rounds == _dns.ECS_FLAT_CHECKS
+    assert results[0]['status'] == 'waiting' and rounds == _wait.ECS_FLAT_CHECKS
     assert any('scope 0' in note and 'does not serve that line apart' in note for note in progress['tel.example.org']['notes'])
 
 
@@ -338,7 +340,7 @@ def test_a_bucket_endpoint_that_does_not_exist_fails_at_once():
     zones['example.org'] = zones['example.org'] + 'wrong 60 IN CNAME bucket.oss-cn-hangzou.aliyuncs.com.\n'
     server = FakeAuthoritativeServer(zones)
     try:
-        with make_resolver(server) as resolver:
+        with closing(make_resolver(server)) as resolver:
             progress = {'cdn.example.org': entry('cdn.example.org', 0, dns='external', target='bucket.oss-cn-hangzhou.aliyuncs.com'),
                         'wrong.example.org': entry('wrong.example.org', 1, dns='external', target='bucket.oss-cn-hangzou.aliyuncs.com')}
             results, dummy, rounds = run_list(progress, 'records', settings(), resolver.check_round_each, timeout=5)

@@ -147,7 +147,6 @@ def test_endpoint_names():
     assert oss_public_host('demo-assets', 'cn-hangzhou') == 'demo-assets.oss-cn-hangzhou.aliyuncs.com'
     assert oss_public_host('demo-eu', 'oss-eu-central-1') == 'demo-eu.oss-eu-central-1.aliyuncs.com'
     assert oss_accelerate_host('demo-assets') == 'demo-assets.oss-accelerate.aliyuncs.com'
-    assert oss_accelerate_host('demo-assets', overseas=True) == 'demo-assets.oss-accelerate-overseas.aliyuncs.com'
     assert ownership_record_name('www.example.com') == '_dnsauth.www.example.com'
 
 

@@ -162,7 +162,7 @@ def test_equal_set_plans_nothing_apex_case_and_dot_insensitive():
 def test_ttl_change_is_one_update_keeping_the_id():
     spec = spec_for(record='www.example.com', type='A', value=['192.0.2.1'], ttl=300)
     plan = plan_record_set(spec, [rec('www', 'A', '192.0.2.1', '7', ttl=600)])
-    assert plan.writes == 1
+    assert len(plan.updates) == 1 and not plan.creates and not plan.deletes
     old, new = plan.updates[0]
     assert old.record_id == new.record_id == '7'
     assert new.ttl == 300
@@ -282,7 +282,7 @@ def test_second_cname_value_with_keep_fails():
 def test_cname_change_with_replace_is_one_update_in_place():
     spec = spec_for(record='www.example.com', type='CNAME', value=['b.example.net'])
     plan = plan_record_set(spec, [rec('www', 'CNAME', 'a.example.net', '1')])
-    assert plan.writes == 1 and plan.updates[0][1].record_id == '1'
+    assert (len(plan.updates), plan.creates, plan.deletes) == (1, [], []) and plan.updates[0][1].record_id == '1'
 
 
 def test_locked_record_fails_before_writing():

@@ -17,7 +17,7 @@ import base64
 
 import pytest
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils import _dns, _records, _txt
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _dns, _records, _txt, _wait
 
 dns = pytest.importorskip('dns')
 import dns.rdata  # noqa: E402
@@ -68,7 +68,7 @@ def published(value):
 def test_alidns_record_writes_what_wait_for_dns_waits_for(name, given, content):
     written = _records.normalize_value('TXT', given, field='value[0]')[0]
     assert written == content
-    expected = _dns.build_specs([dict(name='t.example.com', type='TXT', value=given, mode='equals')])[0].expected
+    expected = _wait.build_specs([dict(name='t.example.com', type='TXT', value=given, mode='equals')])[0].expected
     assert expected == [content]
     # What a nameserver answers, read the way wait_for_dns reads it, over the wire format and over zone-file text.
     rdata = published(written)
@@ -90,7 +90,7 @@ def test_the_ownership_record_is_read_the_same_way():
     record = _cname.ownership_record('xn--fa-hia.example.com', 'be1d49d863dea9ffeff3df7d64551234')
     assert record['name'] == '_dnsauth.xn--fa-hia.example.com'
     assert _records.normalize_value('TXT', record['value'])[0] == record['value']
-    assert _dns.build_specs([dict(record, mode='equals')])[0].expected == [record['value']]
+    assert _wait.build_specs([dict(record, mode='equals')])[0].expected == [record['value']]
 
 
 def test_answers_that_are_not_utf8_are_shown_as_zone_file_text():
@@ -126,7 +126,7 @@ def test_values_alibaba_cloud_dns_would_change_are_refused_before_any_call(given
 
 def test_a_bad_zone_file_value_names_the_field_in_wait_for_dns():
     with pytest.raises(ValueError) as exc:
-        _dns.build_specs([dict(name='t.example.com', type='TXT', values=['ok', '"unterminated'], mode='equals')])
+        _wait.build_specs([dict(name='t.example.com', type='TXT', values=['ok', '"unterminated'], mode='equals')])
     assert str(exc.value).startswith('records[0].values[1]: ')
 
 

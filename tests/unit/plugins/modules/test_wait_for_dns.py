@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils import _dns
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _dns, _wait
 from ansible_collections.alicloud_oss.domains.plugins.modules import wait_for_dns
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
 
@@ -32,8 +32,9 @@ class ScriptedResolver(object):
 
     instances = []
 
-    def __init__(self, resolvers, port=53, query_timeout=5.0, query_retries=2):
+    def __init__(self, resolvers, port=53, query_timeout=5.0, query_retries=2, nameservers=None):
         self.resolvers = resolvers
+        self.nameservers = nameservers
         self.port = port
         self.query_timeout = query_timeout
         self.query_retries = query_retries
@@ -59,7 +60,7 @@ class ScriptedResolver(object):
             ready = key in self.ready_after and self.rounds > self.ready_after[key]
             answer = list(spec.expected) if ready else self.wrong.get(key, [])
             nameservers = {'ns1.example.org': answer, 'ns2.example.org': answer if ready else 'SERVFAIL'}
-            outcomes.append(_dns.Outcome(ready, nameservers))
+            outcomes.append(_wait.Outcome(ready, nameservers))
         return outcomes
 
     def close(self):
@@ -73,9 +74,9 @@ def fake(monkeypatch):
     ScriptedResolver.ready_after = {}
     ScriptedResolver.wrong = {}
     ScriptedResolver.missing_zones = ()
-    monkeypatch.setattr(_dns, 'Resolver', ScriptedResolver)
-    monkeypatch.setattr(_dns, '_monotonic', clock.monotonic)
-    monkeypatch.setattr(_dns.time, 'sleep', clock.sleep)
+    monkeypatch.setattr(_wait, 'RecordChecker', ScriptedResolver)
+    monkeypatch.setattr(_wait.time, 'monotonic', clock.monotonic)
+    monkeypatch.setattr(_wait.time, 'sleep', clock.sleep)
     return clock
 
 
@@ -186,9 +187,20 @@ def test_default_resolvers_from_resolv_conf(fake):
     assert failed and result['msg'].startswith('resolvers: not set and no nameserver found')
 
 
+def test_nameservers_are_the_servers_asked_and_need_no_resolver(fake):
+    ScriptedResolver.ready_after = {('cdn.example.org', 'CNAME'): 0}
+    with mock.patch.object(_dns, 'system_resolvers', return_value=[]):
+        failed, result = run_module(wait_for_dns.main, args(resolvers=None, nameservers=['10.0.0.53', '[2001:db8::53]:5353']))
+    assert not failed, result
+    assert ScriptedResolver.instances[0].nameservers == [('10.0.0.53', 5399), ('2001:db8::53', 5353)]  # default: the port option
+    assert ScriptedResolver.instances[0].resolvers == []
+    failed, result = run_module(wait_for_dns.main, args(nameservers=['10.0.0.53', 'ns1.example.org']))
+    assert failed and result['msg'].startswith("nameservers[1]: 'ns1.example.org' is not an IP address")
+
+
 def test_missing_dnspython(fake, monkeypatch):
-    monkeypatch.setattr(_dns, 'HAS_DNSPYTHON', False)
-    monkeypatch.setattr(_dns, 'DNSPYTHON_IMPORT_ERROR', 'Traceback: no module named dns')
+    monkeypatch.setattr(_wait, 'HAS_DNSPYTHON', False)
+    monkeypatch.setattr(_wait, 'DNSPYTHON_IMPORT_ERROR', 'Traceback: no module named dns')
     failed, result = run_module(wait_for_dns.main, args())
     assert failed and 'dnspython' in result['msg'] and result['exception'] == 'Traceback: no module named dns'
 
@@ -206,7 +218,7 @@ def list_entry(name, index, dns='alidns', phase='records_published'):
 
 @pytest.fixture
 def wall(fake, monkeypatch):
-    monkeypatch.setattr(_dns.time, 'time', lambda: 1700000000.0 + fake.now)
+    monkeypatch.setattr(_wait.time, 'time', lambda: 1700000000.0 + fake.now)
     ScriptedResolver.check_round_each = ScriptedResolver.check_round
     return fake
 
@@ -301,17 +313,17 @@ def test_record_type_in_any_case(fake):
 
 def test_a_round_cut_by_the_deadline_keeps_the_last_answers_and_the_last_round_starts_before_it():
     clock = FakeClock()
-    answers = iter([{'ns1.example.org': ['old.example.net']}] + [{'ns1.example.org': _dns.NO_TIME_LEFT}] * 50)
+    answers = iter([{'ns1.example.org': ['old.example.net']}] + [{'ns1.example.org': _wait.NO_TIME_LEFT}] * 50)
     started = []
 
     def check_round(specs):
         started.append(clock.now)
-        return [_dns.Outcome(False, next(answers)) for dummy in specs]
+        return [_wait.Outcome(False, next(answers)) for dummy in specs]
 
-    spec = _dns.RecordSpec('cdn.example.org', 'CNAME', ['new.example.net'])
-    result = _dns.wait_for_records([spec], check_round, 5.0, delays=iter([10.0] * 50), clock=clock.monotonic, sleep=clock.sleep,
-                                   reserve=1.0)
+    spec = _wait.RecordSpec('cdn.example.org', 'CNAME', ['new.example.net'])
+    result = _wait.wait_for_records([spec], check_round, 5.0, delays=iter([10.0] * 50), clock=clock.monotonic, sleep=clock.sleep,
+                                    reserve=1.0)
     assert result.timed_out
     assert started[:2] == [0.0, 4.0]  # the round that would start at the deadline starts 1 s before it
     assert result.states[0].last.nameservers == {'ns1.example.org': ['old.example.net']}
-    assert 'said [old.example.net]' in result.timeout_message(5.0) and _dns.NO_TIME_LEFT not in result.timeout_message(5.0)
+    assert 'said [old.example.net]' in result.timeout_message(5.0) and _wait.NO_TIME_LEFT not in result.timeout_message(5.0)
