@@ -294,6 +294,8 @@ def check_certificate_pair(certificate, private_key, now=None):
         chain_length=len(ordered),
         chain_fingerprints=[colon_hex(cert.fingerprint(hashes.SHA1())) for _block, cert in ordered],
         chain_subjects=[cert.subject.rfc4514_string() for _block, cert in ordered[1:]],
+        # The whole chain as sent, to compare with the bound one (Certificate Management Service): DER, and a line for the diff.
+        chain=[_chain_entry(cert) for _block, cert in ordered],
         reordered=reordered,
         # What is sent: the text as given when it is in order (so that it is sent unchanged), else the blocks in order.
         pem=''.join(block + '\n' for block, _cert in ordered) if reordered else certificate,
@@ -305,6 +307,20 @@ def check_certificate_pair(certificate, private_key, now=None):
         raise CertificateError(CERT_FIELD, 'expired on %s (fingerprint %s); renew it and give the new certificate.'
                                % (format_time(info['not_after']), info['fingerprint']))
     return info
+
+
+def _chain_entry(cert):
+    """A certificate of a chain as compared (DER) and as shown in a diff (subject and SHA-1 fingerprint; no key material)."""
+    return dict(der=cert.public_bytes(serialization.Encoding.DER),
+                line='%s (SHA-1 %s)' % (cert.subject.rfc4514_string(), colon_hex(cert.fingerprint(hashes.SHA1()))))
+
+
+def parse_chain(pem):
+    """Every certificate of a PEM text, in its order, as [{'der', 'line'}]: the bound chain read from Certificate Management
+    Service. Two chains are the same when their DER lists are equal (so PEM line breaks and text around the blocks do not
+    count, the order does). Raises CertificateError when a block is not a certificate."""
+    _require_library()
+    return [_chain_entry(cert) for _block, cert in _parse_blocks(pem, field='the bound certificate')]
 
 
 def not_yet_valid(info, now=None):

@@ -118,14 +118,17 @@ def cname_target(bucket, region, target):
 # ---------------------------------------------------------------------------------------------------------------------
 # oss_bucket_cname
 
-def _binding_view(bucket, domain, binding):
-    """What --diff shows: the binding, its certificate by id, fingerprint and validity (never a key)."""
+def _binding_view(bucket, domain, binding, chain=None):
+    """What --diff shows: the binding, its certificate by id, fingerprint and validity (never a key); with chain (when the
+    bound chain was read from Certificate Management Service), each certificate of the chain as a subject/fingerprint line."""
     if binding is None:
         return dict(bucket=bucket, domain=domain, state='absent')
     cert = binding.get('certificate')
     view = dict(bucket=bucket, domain=domain, state='present', status=binding.get('status'), certificate=None)
     if cert:
         view['certificate'] = dict((key, cert.get(key)) for key in ('cert_id', 'fingerprint', 'valid_start_date', 'valid_end_date'))
+        if chain is not None:
+            view['certificate']['chain'] = [entry['line'] for entry in chain]
     return view
 
 
@@ -156,10 +159,13 @@ class CnamePlan(object):
         return self.action is not None
 
 
-def plan_binding(state, current, wanted_cert=None, wanted_info=None, delete_certificate=False, force=False):
+def plan_binding(state, current, wanted_cert=None, wanted_info=None, delete_certificate=False, force=False, bound_chain=None,
+                 chain_unknown=None):
     """Decide the write for the desired state against the binding ListCname returned (None when unbound).
 
     wanted_cert: {'cert_id': ...} or {'certificate': PEM, 'private_key': PEM}; wanted_info: the parsed PEM.
+    bound_chain: the bound certificate's whole chain ([{'der', 'line'}], read from Certificate Management Service by
+    read_bound_chain), or None when it is not known (then chain_unknown says why, for the warning).
     """
     if state == 'absent':
         return CnamePlan('unbind', reason='bound') if current else CnamePlan()
@@ -175,16 +181,22 @@ def plan_binding(state, current, wanted_cert=None, wanted_info=None, delete_cert
         if not _same_certificate(bound_cert, wanted_info):
             config = dict(certificate=wanted_cert['certificate'], private_key=wanted_cert['private_key'])
             reason = 'certificate fingerprint or validity differs' if bound_cert else 'no certificate bound'
+        elif bound_chain is not None and wanted_info and wanted_info.get('chain') is not None:
+            # The leaf is the bound one: compare the whole chain, certificate by certificate, in order (cert_chain_compared).
+            if [entry['der'] for entry in bound_chain] != [entry['der'] for entry in wanted_info['chain']]:
+                config = dict(certificate=wanted_cert['certificate'], private_key=wanted_cert['private_key'])
+                reason = ('certificate chain differs: the bound chain has %d certificate(s), %d given'
+                          % (len(bound_chain), len(wanted_info['chain'])))
         elif (wanted_info or {}).get('chain_length', 1) > 1:
-            # The leaf is the bound one; ListCname shows only the leaf, so the bound chain is unknown (cert_chain_unknown).
+            # The leaf is the bound one; ListCname shows only the leaf and the chain could not be read (cert_chain_unknown).
             if force:
                 config = dict(certificate=wanted_cert['certificate'], private_key=wanted_cert['private_key'])
                 reason = 'certificate chain re-uploaded (force: true): OSS shows only the leaf, so the bound chain cannot be compared'
             else:
                 warnings.append('The bound certificate is this leaf (fingerprint %s), but OSS shows only the leaf, so the bound chain '
-                                'could not be compared with the %d certificates given; nothing was sent. If the bound chain lacks an '
+                                'could not be compared with the %d certificates given; nothing was sent. %s If the bound chain lacks an '
                                 'intermediate certificate (or holds an old one), run once with force: true to upload the chain again.'
-                                % (wanted_info['fingerprint'], wanted_info['chain_length']))
+                                % (wanted_info['fingerprint'], wanted_info['chain_length'], chain_unknown or CHAIN_HOWTO))
     elif delete_certificate and bound_cert:
         config = dict(delete_certificate=True)
         reason = 'certificate to delete'
@@ -199,6 +211,35 @@ def plan_binding(state, current, wanted_cert=None, wanted_info=None, delete_cert
     if config is not None:
         return CnamePlan('certificate', config, reason, warnings)
     return CnamePlan(warnings=warnings)
+
+
+CHAIN_HOWTO = ('The whole chain is compared when Certificate Management Service can be read: install the Python package '
+               'alibabacloud-cas20200407 and allow yundun-cert:GetUserCertificateDetail (docs/ram-policies/certificates-cas.json).')
+
+
+def read_bound_chain(cas, bound_cert, wanted_info, secrets=None):
+    """(chain, why): the whole chain of the bound certificate from Certificate Management Service ([{'der', 'line'}]), read
+    only when it decides something: a PEM certificate with its chain is given (more than one certificate), its leaf is the
+    bound one, and the binding names a CertId; else (None, None). When it cannot be read: (None, why), and the plan falls
+    back on the leaf (cas: a _cas.CasClient, or a callable that makes one and may raise _cas.MissingSdkError).
+
+    A leaf given alone is not compared with the bound chain: the comparison could only ever upload the leaf without the
+    intermediate certificates bound with it, which breaks the clients that do not have them (cert_leaf_alone_keeps_chain)."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _cas, _certificate  # pylint: disable=import-outside-toplevel
+    if not wanted_info or wanted_info.get('chain_length', 1) < 2 or not bound_cert or not bound_cert.get('cert_id') \
+            or not _same_certificate(bound_cert, wanted_info):
+        return None, None
+    try:
+        client = cas() if callable(cas) else cas
+        pem = client.bound_chain_pem(bound_cert['cert_id'])
+        return _certificate.parse_chain(pem), None
+    except _cas.MissingSdkError:
+        return None, CHAIN_HOWTO
+    except AlicloudError as exc:
+        # A refusal names the action and the ready policy (_permissions); the text never holds the key (it is not in errors).
+        return None, redact('Reading it from Certificate Management Service failed: %s' % exc, secrets or [])
+    except (ValueError, _certificate.CertificateError) as exc:
+        return None, 'Certificate Management Service gave no readable chain for the bound certificate (%s).' % exc
 
 
 def _predicted_binding(current, domain, plan, wanted_info):
@@ -456,13 +497,20 @@ def run_bucket_cname(module):
         current = find_binding(client.list_cnames(), domain)
     except AlicloudError as exc:
         _fail_api(module, client, exc, bucket, domain, region, secrets, result)
+    bound_chain = None
     if current is None and delete_certificate:
         # A task that removes the certificate of a binding does not create the binding (list mode, whose items are domains to
         # bind, does): nothing to remove, nothing done.
         plan = CnamePlan(warnings=['delete_certificate: true has nothing to remove: %s is not bound to bucket %s, and this task does '
                                    'not bind it (remove delete_certificate to bind it).' % (domain, bucket)])
     else:
-        plan = plan_binding(state, current, wanted_cert, wanted_info, delete_certificate, p['force'])
+        bound_chain, chain_unknown = None, None
+        if state == 'present' and current is not None and wanted_info is not None:
+            # OSS shows only the leaf: the whole bound chain comes from Certificate Management Service (a read, in check mode too).
+            from ansible_collections.alicloud_oss.domains.plugins.module_utils import _cas  # pylint: disable=import-outside-toplevel
+            bound_chain, chain_unknown = read_bound_chain(lambda: _cas.CasClient(params, p.get('cas_endpoint')), current.get('certificate'),
+                                                          wanted_info, secrets)
+        plan = plan_binding(state, current, wanted_cert, wanted_info, delete_certificate, p['force'], bound_chain, chain_unknown)
     for warning in plan.warnings + certificate_check_mode_warnings(plan, module.check_mode):
         module.warn(warning)
     if plan.action == 'bind' and module.check_mode:
@@ -483,7 +531,11 @@ def run_bucket_cname(module):
 
     result.update(changed=plan.changed, binding=binding_result(after))
     if module._diff:
-        result['diff'] = dict(before=_binding_view(bucket, domain, current), after=_binding_view(bucket, domain, after))
+        after_chain = bound_chain
+        if bound_chain is not None and plan.certificate and plan.certificate.get('certificate'):
+            after_chain = wanted_info['chain']
+        result['diff'] = dict(before=_binding_view(bucket, domain, current, bound_chain),
+                              after=_binding_view(bucket, domain, after, after_chain))
     module.exit_json(**result)
 
 
@@ -1073,6 +1125,7 @@ def _run_bind(module, flow, params, secrets):
                     unbinds.append((key[0], key[1], binding))
     unbinds.sort(key=lambda unbind: (unbind[0], unbind[2]['domain']))
     moving = set(binding['domain'] for dummy, dummy2, binding in unbinds)
+    cas = _shared_cas(params, module.params.get('cas_endpoint'))
     for item in items:
         entry = item.entry
         data = item.data
@@ -1112,8 +1165,13 @@ def _run_bind(module, flow, params, secrets):
                     entry['ownership_record'] = stale_record
             if data['current'] and (data['current'].get('status') or 'Enabled') != 'Enabled' and item.settings['state'] == 'present':
                 _flow.note(entry, 'the binding is %s in OSS; OSS does not serve the domain while it is not Enabled.' % data['current'].get('status'))
+            bound_chain, chain_unknown = None, None
+            if item.settings['state'] == 'present' and data['current'] is not None and data['wanted_info'] is not None:
+                bound_chain, chain_unknown = read_bound_chain(cas, data['current'].get('certificate'), data['wanted_info'], secrets)
+            data['bound_chain'] = bound_chain
             data['plan'] = plan_binding(item.settings['state'], data['current'], data['wanted_cert'], data['wanted_info'],
-                                        bool(item.settings['delete_certificate']) and item.settings['state'] == 'present', data['force'])
+                                        bool(item.settings['delete_certificate']) and item.settings['state'] == 'present', data['force'],
+                                        bound_chain, chain_unknown)
             for text in data['plan'].warnings + certificate_check_mode_warnings(data['plan'], check_mode):
                 _flow.note(entry, text)
         except (ItemFailure, AlicloudError, ValueError) as exc:
@@ -1156,8 +1214,11 @@ def _run_bind(module, flow, params, secrets):
             _finish_bind_item(flow, oss, item, check_mode, time.time() - started, secrets)
         results.append(_item_result(item))
         if item.data.get('plan') is not None and item.data['plan'].changed and not item.data.get('failed'):
-            _flow.diff_add(diff, item.name, _binding_view(item.settings['bucket'], item.name, item.data['current']),
-                           _binding_view(item.settings['bucket'], item.name, item.data.get('after')))
+            before_chain = after_chain = item.data.get('bound_chain')
+            if before_chain is not None and (item.data['plan'].certificate or {}).get('certificate'):
+                after_chain = item.data['wanted_info']['chain']
+            _flow.diff_add(diff, item.name, _binding_view(item.settings['bucket'], item.name, item.data['current'], before_chain),
+                           _binding_view(item.settings['bucket'], item.name, item.data.get('after'), after_chain))
     for item in flow.items:
         if item.error is not None:
             results.append(_item_result(item))
@@ -1180,6 +1241,19 @@ def _finish_list(module, flow, params, results, diff, secrets):
         from ansible_collections.alicloud_oss.domains.plugins.module_utils import _records  # pylint: disable=import-outside-toplevel
         extra['records_results'] = _records.records_in_same_run(params, flow, diff, module.check_mode, secrets)
     flow.finish(module, results=results, diff=diff, secrets=secrets, **extra)
+
+
+def _shared_cas(params, endpoint):
+    """A callable that makes the run's one CasClient on first use (only a chain comparison needs it) and then returns it;
+    raises _cas.MissingSdkError each time when the SDK is missing."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _cas  # pylint: disable=import-outside-toplevel
+    made = []
+
+    def client():
+        if not made:
+            made.append(_cas.CasClient(params, endpoint))
+        return made[0]
+    return client
 
 
 def _check_bucket_capacity(flow, items, answers, unbinds, secrets, elapsed):

@@ -29,8 +29,10 @@ READY_POLICIES = (
     ('bind-alidns.json', ('oss:ListCname', 'oss:PutCname', 'oss:DeleteCname', 'oss:GetCnameToken', 'oss:CreateCnameToken',
                           'alidns:DescribeDomains', 'alidns:DescribeDomainRecords', 'alidns:DescribeSubDomainRecords', 'alidns:AddDomainRecord',
                           'alidns:UpdateDomainRecord', 'alidns:DeleteDomainRecord')),
+    # GetUserCertificateDetail: oss_bucket_cname reads the bound chain to compare it with the one given (_cas.py).
     ('certificates-cas.json', ('oss:ListCname', 'oss:PutCname', 'yundun-cert:DescribeSSLCertificatePrivateKey',
-                               'yundun-cert:DescribeSSLCertificatePublicKeyDetail', 'yundun-cert:CreateSSLCertificate')),
+                               'yundun-cert:DescribeSSLCertificatePublicKeyDetail', 'yundun-cert:CreateSSLCertificate',
+                               'yundun-cert:GetUserCertificateDetail')),
 )
 
 # oss2 Bucket methods -> the RAM action OSS checks (https://www.alibabacloud.com/help/en/oss/developer-reference/bucket-cname).

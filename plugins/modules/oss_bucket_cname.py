@@ -16,8 +16,9 @@ description:
   - Binds a custom domain to an Alibaba Cloud OSS bucket (PutCname), attaches, rotates or removes the HTTPS
     certificate of the binding, or unbinds the domain (DeleteCname).
   - The bindings of the bucket are read first (ListCname) and a write is made only when they differ from what is
-    asked. A certificate given as PEM is compared with the bound one by its SHA-1 fingerprint and validity, so the
-    same certificate is never uploaded twice.
+    asked. A certificate given as PEM is compared with the bound one by its SHA-1 fingerprint and validity, and, when
+    Certificate Management Service can be read, by its whole chain, so the same certificate is never uploaded twice and a
+    changed chain is uploaded again (see O(certificate.certificate)).
   - When OSS refuses the binding, the module fails with an explanation of what to do and a machine-readable
     RV(error_code). For C(NeedVerifyDomainOwnership) it also returns the TXT record that proves ownership
     (see M(alicloud_oss.domains.oss_domain_ownership)).
@@ -39,6 +40,10 @@ extends_documentation_fragment:
   - alicloud_oss.domains._alicloud
   - alicloud_oss.domains._attributes
   - alicloud_oss.domains._domain_items
+requirements:
+  - >-
+    alibabacloud-cas20200407 (optional) - with it, a PEM certificate's whole chain is compared with the bound one; see
+    O(certificate.certificate).
 options:
   bucket:
     description:
@@ -91,10 +96,21 @@ options:
             the issuer of the one before. A chain in the wrong order is sent in the right order (leaf first), with a warning; a
             certificate that is not part of the leaf's chain (unrelated, or a missing link), or the same certificate twice, is
             refused before any API call with a message that names it.
-          - Compared with the bound certificate by the leaf's SHA-1 fingerprint and validity, the values OSS shows. OSS does not
-            show the bound chain, so when the leaf is the bound one and intermediate certificates are given, the chain cannot be
-            compared, so nothing is sent and a warning says so; O(force=true) uploads the certificate and its chain again (on
-            every run). Use it once to add a missing intermediate certificate.
+          - Compared with the bound certificate by the leaf's SHA-1 fingerprint and validity, the values OSS shows. OSS shows
+            only the leaf; when the leaf is the bound one and intermediate certificates are given, the bound chain is read
+            from Certificate Management Service (C(GetUserCertificateDetail) with the bound certificate's id, in check mode
+            too) and compared with the chain given, certificate by certificate, in order (the PEM text around and between the
+            blocks does not count). A chain that differs - an intermediate certificate added, removed or renewed, or the
+            bound chain in the wrong order - is uploaded again; the diff lists each certificate of both chains by subject
+            and SHA-1 fingerprint. The answer also holds the certificate's private key - it is dropped as it arrives, never
+            shown.
+          - A leaf given alone is compared as the leaf - intermediate certificates bound with it are kept, because uploading
+            the leaf without them could only break the clients that need them.
+          - This needs the Python package C(alibabacloud-cas20200407) and the permission
+            C(yundun-cert:GetUserCertificateDetail) (in C(docs/ram-policies/certificates-cas.json)). Without them, only the
+            leaf is compared - when intermediate certificates are given, nothing is sent and a warning says why the chain
+            could not be compared; O(force=true) then uploads the certificate and its chain again (on every run). Use it once
+            to add a missing intermediate certificate.
         type: str
       private_key:
         description:
@@ -111,10 +127,17 @@ options:
     description:
       - Send C(Force=true) with a certificate change, so that OSS replaces the bound certificate even when it is not the one
         this task read (no C(PreviousCertId) check).
-      - With a PEM certificate that carries a chain and whose leaf is the bound one, upload it again (OSS does not show the
-        bound chain, so it cannot be compared); see O(certificate.certificate).
+      - With a PEM certificate that carries a chain and whose leaf is the bound one, upload it again when the bound chain
+        could not be read from Certificate Management Service; see O(certificate.certificate).
     type: bool
     default: false
+  cas_endpoint:
+    description:
+      - The Certificate Management Service (CAS 2020-04-07) API endpoint, as C(host), C(host:port) or a URL with V(http)
+        or V(https); it is read to compare the whole bound certificate chain (O(certificate.certificate)).
+      - Defaults to C(cas.aliyuncs.com) over HTTPS.
+      - If not set, E(ALICLOUD_CAS_ENDPOINT) is used.
+    type: str
   step:
     description:
       - List mode. Which step of the custom-domain flow to run.
@@ -483,7 +506,7 @@ records_results:
   sample: [{name: www.example.com, phase: records_published, changed: true, failed: false, zone: example.com}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import alicloud_argument_spec
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._cname import DEFAULT_BIND_DELAY, DEFAULT_BIND_RETRIES, run_bucket_cname
@@ -510,6 +533,7 @@ def main():
         ),
         delete_certificate=dict(type='bool', default=False),
         force=dict(type='bool', default=False),
+        cas_endpoint=dict(type='str', fallback=(env_fallback, ['ALICLOUD_CAS_ENDPOINT'])),
         exclusive=dict(type='bool', default=False),
         publish_records=dict(type='bool', default=False),
         bind_retries=dict(type='int', default=DEFAULT_BIND_RETRIES),

@@ -89,6 +89,8 @@ def main_domain(name):
 
 
 class AlidnsApi:
+    version = VERSION  # the API version a request must name (cas_api.CasApi, an RPC API too, names its own)
+
     def __init__(self, emu):
         self.emu = emu
         self.nonces = collections.OrderedDict()
@@ -137,7 +139,7 @@ class AlidnsApi:
                 version = params.get('Version')
             else:
                 raise ApiError('IncompleteSignature', 'The request signature does not conform to Aliyun standards.')
-            if version != VERSION:
+            if version != self.version:
                 raise ApiError('InvalidVersion', 'Specified parameter Version is not valid.')
             if not hasattr(self, '_' + call.action):
                 raise ApiError('InvalidAction.NotFound', 'Specified api is not found, please check your url and method.')

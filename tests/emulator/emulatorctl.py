@@ -111,6 +111,7 @@ def write_env(paths, port, dns_port):
     lines = [
         ('ALICLOUD_ACCESS_KEY', default_keys.MAIN_ACCESS_KEY), ('ALICLOUD_SECRET_KEY', default_keys.MAIN_SECRET_KEY),
         ('ALICLOUD_REGION', default_keys.DEFAULT_REGION), ('ALICLOUD_OSS_ENDPOINT', url), ('ALICLOUD_ALIDNS_ENDPOINT', url),
+        ('ALICLOUD_CAS_ENDPOINT', url),
         ('EMULATOR_URL', url + '/_emulator'), ('EMULATOR_DNS_SERVER', '127.0.0.1'), ('EMULATOR_DNS_PORT', str(dns_port)),
         ('EMULATOR_OTHER_ACCESS_KEY', default_keys.OTHER_ACCESS_KEY), ('EMULATOR_OTHER_SECRET_KEY', default_keys.OTHER_SECRET_KEY),
         ('EMULATOR_LEGACY_ACCESS_KEY', default_keys.LEGACY_ACCESS_KEY), ('EMULATOR_LEGACY_SECRET_KEY', default_keys.LEGACY_SECRET_KEY),

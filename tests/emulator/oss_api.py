@@ -491,11 +491,14 @@ class OssApi:
             cert_id = next((cid for cid, c in store.items() if c['fingerprint'] == meta['fingerprint']), None)
             if cert_id is None:
                 cert_id = '%d-%s' % (30000000 + state.next_seq(), bucket['region'])
-                store[cert_id] = dict(meta, type='Upload', created=state.now(), certificate=conf['Certificate'], private_key=None)
+                # The key is kept as Certificate Management Service keeps it (GetUserCertificateDetail returns it: cas_api.py).
+                store[cert_id] = dict(meta, type='Upload', created=state.now(), certificate=conf['Certificate'],
+                                      private_key=conf['PrivateKey'])
             elif store[cert_id].get('certificate') != conf['Certificate']:
                 # ASSUMED: the same leaf uploaded again with another chain (an intermediate added or replaced) keeps its id
                 # and serves the chain last uploaded; ListCname shows only the leaf either way.
                 store[cert_id]['certificate'] = conf['Certificate']
+                store[cert_id]['private_key'] = conf['PrivateKey']
         else:
             cert_id = conf['CertId']
             if cert_id not in store:

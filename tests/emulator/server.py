@@ -28,6 +28,7 @@ import default_roles
 import dns_backend
 import world
 from alidns_api import AlidnsApi
+from cas_api import VERSION as CAS_VERSION, CasApi
 from control import Control
 from faults import Calls, Faults
 from imds import Imds
@@ -85,6 +86,7 @@ class Emulator:
         self.timings = Timings()
         self.oss = OssApi(self)
         self.alidns = AlidnsApi(self)
+        self.cas = CasApi(self)
         self.sts = StsApi(self)
         self.imds = Imds(self)
         self.control = Control(self)
@@ -209,7 +211,9 @@ class Handler(BaseHTTPRequestHandler):
             response = emu.control.handle(req)
         elif req.path == '/' and (req.headers.get('x-acs-action') or 'Action' in req.params):
             self.server_name = 'Jetty(7.2.2.v20101205)'
-            response = emu.run(emu.alidns, req)
+            # Alidns and Certificate Management Service share the RPC path: the API version tells them apart.
+            version = req.headers.get('x-acs-version') or req.params.get('Version')
+            response = emu.run(emu.cas if version == CAS_VERSION else emu.alidns, req)
         else:
             self.server_name = 'AliyunOSS'
             response = emu.run(emu.oss, req)

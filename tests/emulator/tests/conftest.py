@@ -97,6 +97,16 @@ class Emulator:
             config.signature_algorithm = 'v2'
         return Client(config)
 
+    def cas(self, account='main', keys=None, v2=False):
+        """A Certificate Management Service (2020-04-07) client, at ALICLOUD_CAS_ENDPOINT (the same port)."""
+        from alibabacloud_cas20200407.client import Client as CasClient  # pylint: disable=import-outside-toplevel
+        access_key, secret = keys or self.keys[account]
+        config = Config(access_key_id=access_key, access_key_secret=secret, endpoint=self.env['ALICLOUD_CAS_ENDPOINT'].split('//', 1)[1],
+                        protocol='http', read_timeout=10000, connect_timeout=5000)
+        if v2:
+            config.signature_algorithm = 'v2'
+        return CasClient(config)
+
     def query(self, name, rdtype):
         """(rcode, [rdata text]) straight from the emulator's BIND."""
         response = dns.query.udp(dns.message.make_query(name, rdtype), '127.0.0.1', port=self.dns_port, timeout=2)

@@ -15,7 +15,7 @@ import pytest
 
 from ansible.module_utils.common.warnings import get_warning_messages
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils import _cname, _oss
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _cas, _cname, _oss, _permissions
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudError, error_from_code
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate import format_oss_time, load_certificate
 from ansible_collections.alicloud_oss.domains.plugins.modules import oss_bucket_cname, oss_bucket_cname_info, oss_domain_ownership
@@ -39,6 +39,8 @@ class FakeOss(object):
         self.bindings = {'demo-assets': {}, 'demo-media': {}}
         self.tokens = {}
         self.chains = {}        # (bucket, domain) -> the PEM chain last uploaded (OSS does not show it)
+        self.cas = None         # Certificate Management Service: None = SDK missing; else {cert_id: (PEM chain, key)}
+        self.cas_error = None   # an AlicloudError GetUserCertificateDetail raises (a RAM refusal, ...)
         self.keep_ids = False   # True: an upload of the bound leaf keeps its id (as the emulator does)
         self.calls = []
         self.fail = {}          # action -> AlicloudError raised once
@@ -90,6 +92,8 @@ class FakeClient(object):
                 status='Enabled', fingerprint=info['fingerprint'],
                 valid_start_date=format_oss_time(info['not_before']), valid_end_date=format_oss_time(info['not_after']), creation_date=None)
             self.fake.chains[(self.bucket, domain)] = cert['certificate']
+            if self.fake.cas is not None:
+                self.fake.cas[binding['certificate']['cert_id']] = (cert['certificate'], cert['private_key'])
         self.fake.bindings[self.bucket][domain] = binding
         lost = self.fake.retried_after.pop('put_cname', None)
         if lost is not None:
@@ -123,10 +127,27 @@ class FakeClient(object):
         return None, 'not found'
 
 
+class FakeCas(object):
+    """_cas.CasClient over the fake account: GetUserCertificateDetail returns the chain last uploaded for the id."""
+
+    def __init__(self, fake, params, endpoint):
+        if fake.cas is None:
+            raise _cas.MissingSdkError('Traceback: No module named alibabacloud_cas20200407')
+        self.fake = fake
+        self.endpoint = endpoint
+
+    def bound_chain_pem(self, cert_id):
+        self.fake.calls.append(('cas_detail', cert_id, self.endpoint))
+        if self.fake.cas_error is not None:
+            raise self.fake.cas_error
+        return self.fake.cas[cert_id][0]
+
+
 @pytest.fixture
 def fake(monkeypatch):
     account = FakeOss()
     monkeypatch.setattr(_oss, 'OssClient', lambda params, bucket, region: FakeClient(account, params, bucket, region))
+    monkeypatch.setattr(_cas, 'CasClient', lambda params, endpoint=None: FakeCas(account, params, endpoint))
     # The zones of the account's Alibaba Cloud DNS (check mode reads them to predict whether OSS asks for proof of ownership).
     account.zones = ['example.com', 'example.net']
     account.zone_error = None
@@ -287,6 +308,108 @@ def test_leaf_alone_then_leaf_and_chain_warns_then_force_uploads_the_chain(fake)
     seen = len(get_warning_messages())
     failed, result = cname(args)
     assert not failed and not result['changed'] and get_warning_messages()[seen:] == ()
+
+
+def test_whole_chain_is_compared_through_certificate_management(fake):
+    """Issue 15: the leaf bound alone, then the leaf and its intermediate, without force: the bound chain is read from
+    Certificate Management Service, differs, and is uploaded again; check mode predicts it (reading too); a second run
+    is ok with zero writes. The key of the answer never shows."""
+    fake.cas = {}
+    fake.keep_ids = True
+    leaf, inter, _root, key = make_chain()
+    args = dict(bucket='demo-assets', domain='www.example.com', cas_endpoint='http://127.0.0.1:2',
+                certificate=dict(certificate=leaf, private_key=key))
+    assert cname(args)[1]['changed']
+    writes = len(fake.writes())
+    chained = dict(args, certificate=dict(certificate=leaf + inter, private_key=key))
+    seen = len(get_warning_messages())
+    failed, predicted = cname(chained, check=True, diff=True)
+    assert not failed and predicted['changed'] and len(fake.writes()) == writes
+    failed, result = cname(chained, diff=True)
+    assert not failed and result['changed'] and len(fake.writes()) == writes + 1
+    assert get_warning_messages()[seen:] == ()
+    assert fake.writes()[-1][3]['certificate'] == leaf + inter and 'force' not in fake.writes()[-1][3]
+    assert fake.chains[('demo-assets', 'www.example.com')] == leaf + inter
+    assert predicted['diff'] == result['diff']
+    before, after = result['diff']['before']['certificate']['chain'], result['diff']['after']['certificate']['chain']
+    assert len(before) == 1 and len(after) == 2
+    assert before[0] == after[0] and after[0].startswith('CN=www.example.com (SHA-1 ') and after[1].startswith('CN=Test Intermediate CA (SHA-1 ')
+    cas_reads = [call for call in fake.calls if call[0] == 'cas_detail']
+    assert cas_reads and all(call[2] == 'http://127.0.0.1:2' for call in cas_reads)
+    # Again: the same chain is bound, nothing is sent.
+    failed, result = cname(chained, diff=True)
+    assert not failed and not result['changed'] and len(fake.writes()) == writes + 1
+    assert 'PRIVATE KEY' not in json.dumps(result) and key.splitlines()[1] not in json.dumps(result)
+    # The leaf alone again: not compared with the bound chain (that could only drop the intermediate), nothing read or sent.
+    reads = len([call for call in fake.calls if call[0] == 'cas_detail'])
+    failed, result = cname(args)
+    assert not failed and not result['changed'] and fake.chains[('demo-assets', 'www.example.com')] == leaf + inter
+    assert len([call for call in fake.calls if call[0] == 'cas_detail']) == reads
+
+
+def test_chain_compared_in_pem_form_but_not_its_text(fake):
+    """The same certificates with other line endings and text around them are the same chain; another order is not
+    (it is sent leaf first, so the bound chain in the wrong order is replaced by the right one)."""
+    fake.cas = {}
+    fake.keep_ids = True
+    leaf, inter, root, key = make_chain()
+    args = dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=leaf + inter, private_key=key))
+    assert cname(args)[1]['changed']
+    writes = len(fake.writes())
+    cert_id = fake.bindings['demo-assets']['www.example.com']['certificate']['cert_id']
+    fake.cas[cert_id] = ('subject=leaf\r\n' + leaf.replace('\n', '\r\n') + '\n\n' + inter, key)
+    failed, result = cname(args)
+    assert not failed and not result['changed'] and len(fake.writes()) == writes
+    fake.cas[cert_id] = (inter + leaf, key)   # bound in the wrong order (by another tool)
+    failed, result = cname(args)
+    assert not failed and result['changed'] and fake.writes()[-1][3]['certificate'] == leaf + inter
+
+
+@pytest.mark.parametrize('why', ['sdk', 'refused'])
+def test_without_certificate_management_the_leaf_is_compared_as_before(fake, why):
+    """No SDK, or RAM refuses GetUserCertificateDetail: the leaf is compared, and a chain given warns saying why."""
+    leaf, inter, _root, key = make_chain()
+    if why == 'refused':
+        fake.cas = {}
+        fake.cas_error = error_from_code('NoPermission', 'You are not authorized to perform this operation.', 'RID-C', 403)
+        _permissions.explain(fake.cas_error, _cas.ACTION, _cas.resource())
+    args = dict(bucket='demo-assets', domain='www.example.com', certificate=dict(certificate=leaf, private_key=key))
+    assert cname(args)[1]['changed']
+    writes = len(fake.writes())
+    seen = len(get_warning_messages())
+    failed, result = cname(dict(args, certificate=dict(certificate=leaf + inter, private_key=key)), diff=True)
+    assert not failed and not result['changed'] and len(fake.writes()) == writes
+    warnings = get_warning_messages()[seen:]
+    assert len(warnings) == 1 and 'bound chain could not be compared' in warnings[0] and 'force: true' in warnings[0]
+    if why == 'sdk':
+        assert 'alibabacloud-cas20200407' in warnings[0] and 'yundun-cert:GetUserCertificateDetail' in warnings[0]
+    else:
+        assert 'yundun-cert:GetUserCertificateDetail' in warnings[0] and 'certificates-cas.json' in warnings[0]
+    assert 'chain' not in (result['diff']['before']['certificate'] or {})
+    # The leaf alone: nothing to compare it with that could differ; no warning.
+    seen = len(get_warning_messages())
+    failed, result = cname(args)
+    assert not failed and not result['changed'] and get_warning_messages()[seen:] == ()
+
+
+def test_list_mode_compares_the_whole_chain_too(fake):
+    fake.cas = {}
+    fake.keep_ids = True
+    leaf, inter, _root, key = make_chain()
+    item = dict(name='www.example.com', bucket='demo-assets', region='cn-hangzhou', dns='external',
+                certificate=dict(certificate=leaf, private_key=key))
+    failed, result = cname(dict(domains=[item]))
+    assert not failed and result['changed'], result
+    writes = len(fake.writes())
+    item['certificate'] = dict(certificate=leaf + inter, private_key=key)
+    failed, predicted = cname(dict(domains=[item]), check=True, diff=True)
+    assert not failed and predicted['changed'] and len(fake.writes()) == writes
+    failed, result = cname(dict(domains=[item]), diff=True)
+    assert not failed and result['changed'] and len(fake.writes()) == writes + 1
+    assert fake.chains[('demo-assets', 'www.example.com')] == leaf + inter
+    assert predicted['diff'] == result['diff']
+    failed, result = cname(dict(domains=[item]))
+    assert not failed and not result['changed'] and len(fake.writes()) == writes + 1
 
 
 def test_chain_in_the_wrong_order_is_sent_leaf_first_with_a_warning(fake):
