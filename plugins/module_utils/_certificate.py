@@ -17,19 +17,22 @@ __metaclass__ = type
 
 import datetime
 import re
-import traceback
 from email.utils import parsedate_tz, mktime_tz
 
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _requirements
+
 try:
+    _requirements.require('cryptography')  # present and recent enough (the one table of packages and versions)
+except _requirements.MissingRequirement as exc:
+    HAS_CRYPTOGRAPHY = False
+    CRYPTOGRAPHY_IMPORT_ERROR = exc.trace
+else:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.x509.oid import ExtensionOID, NameOID
-except ImportError:
-    HAS_CRYPTOGRAPHY = False
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
-else:
     HAS_CRYPTOGRAPHY = True
     CRYPTOGRAPHY_IMPORT_ERROR = None
+CRYPTOGRAPHY_REQUIREMENT = _requirements.requirement('cryptography')
 
 CERT_FIELD = 'certificate.certificate'
 KEY_FIELD = 'certificate.private_key'
@@ -109,7 +112,7 @@ def fingerprints_match(bound, wanted):
 
 def _require_library():
     if not HAS_CRYPTOGRAPHY:
-        raise ImportError('cryptography')
+        raise ImportError(CRYPTOGRAPHY_REQUIREMENT)
 
 
 def _not_valid_before(cert):

@@ -411,7 +411,7 @@ def wanted_certificate(cert_option, domain, field='certificate'):
     # Imported here: cryptography is only needed when a PEM certificate is given.
     from ansible_collections.alicloud_oss.domains.plugins.module_utils import _certificate  # pylint: disable=import-outside-toplevel
     if not _certificate.HAS_CRYPTOGRAPHY:
-        raise _oss.MissingLibraryError('cryptography', _certificate.CRYPTOGRAPHY_IMPORT_ERROR)
+        raise _oss.MissingLibraryError(_certificate.CRYPTOGRAPHY_REQUIREMENT, _certificate.CRYPTOGRAPHY_IMPORT_ERROR)
     info = _certificate.check_certificate_pair(cert_option['certificate'], cert_option['private_key'])
     warnings = []
     if info.get('reordered'):

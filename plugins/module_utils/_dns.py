@@ -17,10 +17,16 @@ import collections
 import ipaddress
 import threading
 import time
-import traceback
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _requirements
+
 try:
+    _requirements.require('dnspython')  # present and recent enough (the one table of packages and versions)
+except _requirements.MissingRequirement as exc:
+    HAS_DNSPYTHON = False
+    DNSPYTHON_IMPORT_ERROR = exc.trace
+else:
     import dns.edns
     import dns.exception
     import dns.flags
@@ -31,12 +37,9 @@ try:
     import dns.rdata
     import dns.rdatatype
     import dns.resolver
-except ImportError:
-    HAS_DNSPYTHON = False
-    DNSPYTHON_IMPORT_ERROR = traceback.format_exc()
-else:
     HAS_DNSPYTHON = True
     DNSPYTHON_IMPORT_ERROR = None
+DNSPYTHON_REQUIREMENT = _requirements.requirement('dnspython')
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import normalize_domain
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._txt import content as txt_content, join_strings as txt_join

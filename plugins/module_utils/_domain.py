@@ -22,13 +22,14 @@ __metaclass__ = type
 import codecs
 import ipaddress
 import re
-import traceback
+
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _requirements
 
 try:
-    import idna
-except ImportError:
+    idna = _requirements.require('idna')[0]  # present and recent enough (the one table of packages and versions)
+except _requirements.MissingRequirement as exc:
     HAS_IDNA = False
-    IDNA_IMPORT_ERROR = traceback.format_exc()
+    IDNA_IMPORT_ERROR = exc.trace
 else:
     HAS_IDNA = True
     IDNA_IMPORT_ERROR = None

@@ -33,7 +33,7 @@ PACKAGES = {
     'credentials': ('alibabacloud-credentials', '1.0', ('alibabacloud_credentials', 'alibabacloud_credentials.provider',
                                                         'alibabacloud_credentials.http'),
                     'credential sources other than static keys (profiles, roles, ECS RAM roles, OIDC)'),
-    'dnspython': ('dnspython', '2.3.0', ('dns.version', 'dns.resolver', 'dns.query', 'dns.rdata'),
+    'dnspython': ('dnspython', '2.3.0', ('dns.version', 'dns.rdata'),
                   'DNS queries: waiting for records, checking what already resolves'),
     'cryptography': ('cryptography', '3.4', ('cryptography', 'cryptography.x509'), 'reading PEM certificates and keys'),
     'idna': ('idna', '3.0', ('idna',), 'internationalised domain names'),

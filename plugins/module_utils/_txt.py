@@ -48,12 +48,16 @@ class MissingDnspythonError(TxtError):
 
 def _dns():
     """dnspython's rdata modules, imported on first use."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _requirements  # pylint: disable=import-outside-toplevel
     try:
+        _requirements.require('dnspython')  # present and recent enough (the one table of packages and versions)
         import dns.exception  # pylint: disable=import-outside-toplevel
         import dns.rdata  # pylint: disable=import-outside-toplevel
         import dns.rdataclass  # pylint: disable=import-outside-toplevel
         import dns.rdatatype  # pylint: disable=import-outside-toplevel
         import dns.rdtypes.ANY.TXT  # pylint: disable=import-outside-toplevel
+    except _requirements.MissingRequirement as exc:
+        raise MissingDnspythonError(exc.trace)
     except ImportError:
         raise MissingDnspythonError(traceback.format_exc())
     return dns

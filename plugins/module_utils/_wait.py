@@ -17,7 +17,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._dns import (
-    DNSPYTHON_IMPORT_ERROR, HAS_DNSPYTHON, NO_TIME_LEFT, DNSWaitError, Resolver, TransientDNSError, ZoneNotFoundError, normalize_name,
+    DNSPYTHON_IMPORT_ERROR, DNSPYTHON_REQUIREMENT, HAS_DNSPYTHON, NO_TIME_LEFT, DNSWaitError, Resolver, TransientDNSError, ZoneNotFoundError, normalize_name,
     module_resolvers, normalize_value, parse_resolver, valid_subnet)
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import to_unicode
 
@@ -707,7 +707,7 @@ def build_specs(records):
 def check_options(module):
     params = module.params
     if not HAS_DNSPYTHON:
-        module.fail_json(msg=missing_required_lib('dnspython'), exception=DNSPYTHON_IMPORT_ERROR)
+        module.fail_json(msg=missing_required_lib(DNSPYTHON_REQUIREMENT), exception=DNSPYTHON_IMPORT_ERROR)
     for key in ('timeout', 'query_timeout', 'poll_interval', 'max_poll_interval'):
         if params[key] < 0 or (key != 'timeout' and params[key] == 0):
             module.fail_json(msg='{0}: must be {1} 0 (got {2})'.format(key, '>=' if key == 'timeout' else '>', params[key]))

@@ -73,3 +73,48 @@ def test_the_doc_fragment_and_requirements_txt_list_every_package_of_the_table_w
         assert pinned.get(distribution) == minimum, key
         if key != 'cas':   # optional, and only oss_bucket_cname uses it: listed in that module's requirements
             assert any(line.startswith('%s >= %s' % (distribution, minimum)) for line in documented), key
+
+
+def _third_party_roots():
+    """The top-level import names of the table's packages (oss2, dns, idna, alibabacloud_..., cryptography)."""
+    roots = {}
+    for key, (dummy, dummy2, names, dummy3) in _requirements.PACKAGES.items():
+        for name in names:
+            roots.setdefault(name.split('.')[0], set()).add(key)
+    return roots
+
+
+def test_every_module_util_that_imports_a_package_of_the_table_checks_it_through_require():
+    """A third-party import in module_utils goes through the one check (presence and minimum version): the file that imports
+    a package of the table also calls require() with its key, so an old version is refused with the requirement, not met
+    later as an AttributeError."""
+    import ast  # pylint: disable=import-outside-toplevel
+    roots = _third_party_roots()
+    folder = os.path.join(ROOT, 'plugins', 'module_utils')
+    unchecked = []
+    for filename in sorted(os.listdir(folder)):
+        if not filename.endswith('.py') or filename == '_requirements.py':
+            continue
+        with open(os.path.join(folder, filename)) as handle:
+            tree = ast.parse(handle.read())
+        imported, required = set(), set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split('.')[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split('.')[0])
+            elif isinstance(node, ast.Call) and getattr(node.func, 'attr', getattr(node.func, 'id', None)) == 'require' \
+                    and node.args and isinstance(node.args[0], ast.Constant):
+                required.add(node.args[0].value)
+        for root in sorted(imported & set(roots)):
+            if not roots[root] & required:
+                unchecked.append('%s imports %s' % (filename, root))
+    assert unchecked == []
+
+
+def test_a_too_old_dnspython_is_named_with_its_minimum_when_a_txt_value_needs_it(monkeypatch):
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _txt  # pylint: disable=import-outside-toplevel
+    monkeypatch.setitem(_requirements._LOADED, 'dnspython', MissingRequirement('dnspython >= 2.3.0', 'dnspython 2.1.0 is installed'))
+    with pytest.raises(_txt.MissingDnspythonError) as err:
+        _txt.parse_strings('"zone-file text"')
+    assert err.value.trace == 'dnspython 2.1.0 is installed'
