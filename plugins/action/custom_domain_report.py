@@ -9,43 +9,14 @@ domain and writes the hand-over files, so it needs no module process (the logic 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import os
-import tempfile
-
 from ansible.errors import AnsibleError
-from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._report import ARGUMENT_SPEC, outcome
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._report import ARGUMENT_SPEC, outcome, write_if_changed
 
 display = Display()
-
-
-def write_if_changed(path, text):
-    """Write text to path atomically; return False (and touch nothing) when the file already holds exactly that."""
-    data = to_bytes(text)
-    path = os.path.expanduser(path)
-    try:
-        with open(path, 'rb') as handle:
-            if handle.read() == data:
-                return False
-    except (IOError, OSError):
-        pass
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix='.custom_domain_report.')
-    try:
-        with os.fdopen(handle, 'wb') as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.rename(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-    return True
 
 
 class ActionModule(ActionBase):

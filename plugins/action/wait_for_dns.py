@@ -19,7 +19,6 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.alicloud_oss.domains.plugins.action.custom_domain_report import write_if_changed
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _report
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._wait import concerned
 
@@ -231,7 +230,7 @@ class ActionModule(ActionBase):
             texts = {'records_file': _report.zone_fragment(rows), 'records_csv': _report.csv_text(rows)}
             for key, path in files.items():
                 try:
-                    write_if_changed(path, texts[key])
+                    _report.write_if_changed(path, texts[key])
                 except (IOError, OSError) as exc:
                     raise AnsibleError('wait_for_dns: cannot write %s %s: %s' % (key, path, to_native(exc)))
 

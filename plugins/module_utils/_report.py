@@ -23,6 +23,10 @@ __metaclass__ = type
 
 import csv
 import io
+import os
+import tempfile
+
+from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import to_unicode
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._txt import TxtError, zone_text
@@ -411,3 +415,47 @@ def outcome(params, check_mode=False):
     else:
         result['msg'] = '%d domain(s) reported, none failed' % total
     return result, files
+
+
+def write_if_changed(path, text):
+    """Write text to path atomically; return False (and touch nothing) when the file already holds exactly that."""
+    data = to_bytes(text)
+    path = os.path.expanduser(path)
+    try:
+        with open(path, 'rb') as handle:
+            if handle.read() == data:
+                return False
+    except (IOError, OSError):
+        pass
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix='.custom_domain_report.')
+    try:
+        with os.fdopen(handle, 'wb') as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.rename(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    return True
+
+
+def run_report(module):
+    """custom_domain_report run as a module (without its action plugin, for example by ansible-test): the same result, with
+    the files written where the module runs."""
+    result, files = outcome(module.params, check_mode=module.check_mode)
+    written = []
+    if not module.check_mode:
+        for path, text in files.items():
+            try:
+                if write_if_changed(path, text):
+                    written.append(path)
+            except (IOError, OSError) as exc:
+                module.fail_json(msg='cannot write %s: %s' % (path, exc))
+    result['files_written'] = written
+    if result.pop('failed', False):
+        module.fail_json(**result)
+    module.exit_json(**result)

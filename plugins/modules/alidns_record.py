@@ -447,87 +447,12 @@ diff:
       type: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
-    AlicloudError, AlicloudParams, alicloud_argument_spec, fail_with_error,
-)
-# _alidns imports the SDK only when the first client is built, after the options proved usable.
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import AlidnsAPI, MissingSdkError
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import with_unicode
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._flow import Flow, FlowError, list_argument_spec
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
-    ON_EXISTING, STEPS, PlanError, PolicyRecorder, RecordError, build_spec, ensure_record_set, run_list_step, set_view,
-    step_concerns,
-)
-
-
-def run_list_mode(module, params):
-    """The custom-domain flow's steps (ownership, records, cleanup) for many domains: see _records.run_list_step."""
-    try:
-        flow = Flow(module.params, check_mode=module.check_mode)
-    except FlowError as exc:
-        module.fail_json(msg=exc.message, error_code=exc.code)
-    progress = flow.progress
-    step = module.params['step']
-    concerned = [entry for entry in progress.values() if step_concerns(entry, step, flow.settings_of(entry))]
-    api = None
-    recorder = None
-    if any(entry.get('dns') == 'alidns' for entry in concerned):
-        recorder = PolicyRecorder(params.retry_policy)
-        try:
-            api = AlidnsAPI(params, policy_factory=recorder)
-        except MissingSdkError as exc:
-            module.fail_json(msg=missing_required_lib(str(exc)), exception=exc.tb)
-        except AlicloudError as exc:
-            fail_with_error(module, exc, secrets=params.secrets(), progress=progress)
-    probe = None
-    if any(entry.get('dns') != 'alidns' for entry in concerned):
-        probe = _dns_probe(module)
-    try:
-        results, diff = run_list_step(api, progress, step, flow.settings_of, check_mode=module.check_mode,
-                                      concurrency=flow.concurrency, probe=probe, recorder=recorder, secrets=params.secrets())
-    finally:
-        if probe is not None:
-            probe.close()
-    flow.finish(module, results, diff if module._diff else None, changed=any(result['changed'] for result in results),
-                secrets=params.secrets())
-
-
-def _dns_probe(module):
-    """What DNS publishes now for external domains (records that already resolve are not asked for again); a probe that
-    knows nothing when dnspython or a resolver is missing, so that every record is asked for."""
-    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _dns  # pylint: disable=import-outside-toplevel
-    if not _dns.HAS_DNSPYTHON:
-        module.warn('dnspython is not installed: the records for other DNS providers are listed without checking whether they '
-                    'already resolve.')
-        return None
-    try:
-        resolvers = _dns.module_resolvers(module.params)
-    except ValueError as exc:
-        module.warn('%s: the records for other DNS providers are listed without checking whether they already resolve.' % exc)
-        return None
-
-    return _Probe(_dns, resolvers, module.params['port'])
-
-
-class _Probe(object):
-    """probe(queries) for _records.external_step, with one resolver for the run (zone cuts and nameservers asked once)."""
-
-    def __init__(self, dns_utils, resolvers, port):
-        self._dns = dns_utils
-        self._resolvers = resolvers
-        self._port = port
-        self._resolver = None
-
-    def __call__(self, queries):
-        if self._resolver is None:
-            self._resolver = self._dns.Resolver(self._resolvers, port=self._port, query_timeout=5.0, query_retries=1)
-        return self._dns.probe_records(self._resolver, queries)
-
-    def close(self):
-        if self._resolver is not None:
-            self._resolver.close()
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import alicloud_argument_spec
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns_record import run_alidns_record
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._flow import list_argument_spec
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import ON_EXISTING, STEPS
 
 
 def main():
@@ -558,41 +483,7 @@ def main():
         required_by=dict(rr=['zone', 'type'], record='type'),
         supports_check_mode=True,
     )
-    params = AlicloudParams.from_module(module)
-    if module.params['domains'] is not None:
-        run_list_mode(module, params)
-    result = dict(changed=False, type=module.params['type'], line=module.params['line'])
-    try:
-        spec = build_spec(module.params, check_mode=module.check_mode)
-    except RecordError as exc:
-        module.fail_json(msg=str(exc), error_code='InvalidParameter', field=exc.field, **result)
-    result.update(fqdn=spec.fqdn, line=spec.line, type=spec.type)
-    with_unicode(result, 'fqdn')
-
-    done = []
-    try:
-        plan = ensure_record_set(AlidnsAPI(params), spec, check_mode=module.check_mode, done=done)
-    except MissingSdkError as exc:
-        module.fail_json(msg=missing_required_lib(str(exc)), exception=exc.tb, **result)
-    except PlanError as exc:
-        result.update(zone=spec.zone, rr=spec.rr)
-        if exc.field:
-            result['field'] = exc.field
-        module.fail_json(msg=exc.message, error_code=exc.code,
-                         conflicting_records=[record.to_result(spec.zone) for record in exc.records], **with_unicode(result, 'zone', 'rr'))
-    except AlicloudError as exc:
-        result.update(zone=spec.zone, rr=spec.rr, changed=bool(done))
-        fail_with_error(module, exc, secrets=params.secrets(), **with_unicode(result, 'zone', 'rr'))
-
-    for warning in plan.warnings:
-        module.warn(warning)
-    result.update(changed=plan.changed, zone=spec.zone, rr=spec.rr, records=[record.to_result() for record in plan.after])
-    if plan.note:
-        result['msg'] = plan.note
-    with_unicode(result, 'zone', 'rr')
-    if module._diff:
-        result['diff'] = dict(before=set_view(spec, plan.before), after=set_view(spec, plan.after))
-    module.exit_json(**result)
+    run_alidns_record(module)
 
 
 if __name__ == '__main__':

@@ -166,16 +166,10 @@ records:
       sample: false
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
-    AlicloudError, AlicloudNotFoundError, AlicloudParams, alicloud_argument_spec, fail_with_error,
-)
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import AlidnsAPI, MissingSdkError
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import with_unicode
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
-    RECORD_TYPES, RecordError, parse_name, split_name,
-)
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import alicloud_argument_spec
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns_record import run_alidns_record_info
 
 
 def main():
@@ -184,7 +178,7 @@ def main():
         record=dict(type='str'),
         zone=dict(type='str'),
         rr=dict(type='str'),
-        type=dict(type='str'),  # any case: checked below
+        type=dict(type='str'),  # any case: checked by _alidns_record
         ignore_missing_zone=dict(type='bool', default=False),
     )
     module = AnsibleModule(
@@ -194,47 +188,7 @@ def main():
         required_by=dict(rr='zone'),
         supports_check_mode=True,
     )
-    params = AlicloudParams.from_module(module)
-    rtype = module.params['type']
-    result = dict(changed=False, zone=None, zone_unicode=None, zone_found=False, rr=None, rr_unicode=None, records=[])
-    if rtype is not None:
-        rtype = rtype.strip().upper()
-        if rtype not in RECORD_TYPES:
-            module.fail_json(msg='type: unknown record type %r; use one of %s.' % (module.params['type'], ', '.join(RECORD_TYPES)),
-                             error_code='InvalidParameter', field='type', **result)
-    whole_zone = module.params['record'] is None and module.params['rr'] is None
-    try:
-        if whole_zone:
-            fqdn, zone, rr = None, parse_name(record=module.params['zone'], zone=module.params['zone'])[1], None
-        else:
-            fqdn, zone, rr = parse_name(module.params['record'], module.params['zone'], module.params['rr'])
-            result['fqdn'] = fqdn
-            with_unicode(result, 'fqdn')
-    except RecordError as exc:
-        module.fail_json(msg=str(exc), error_code='InvalidParameter', field=exc.field, **result)
-
-    try:
-        api = AlidnsAPI(params)
-        if zone is None:
-            zone = api.find_zone(fqdn)
-            rr = split_name(fqdn, zone)
-        if whole_zone:
-            records = api.list_zone_records(zone, rtype)
-        else:
-            records = api.list_name_records(zone, rr, rtype)
-    except MissingSdkError as exc:
-        module.fail_json(msg=missing_required_lib(str(exc)), exception=exc.tb, **result)
-    except AlicloudNotFoundError as exc:
-        if exc.code == 'InvalidDomainName.NoExist' and module.params['ignore_missing_zone']:
-            module.exit_json(**result)
-        fail_with_error(module, exc, secrets=params.secrets(), **result)
-    except AlicloudError as exc:
-        fail_with_error(module, exc, secrets=params.secrets(), **result)
-
-    result.update(zone=zone, zone_found=True, rr=rr,
-                  records=[record.to_result(zone) for record in sorted(records, key=lambda item: (item.rr, item.type, item.value))])
-    with_unicode(result, 'zone', 'rr')
-    module.exit_json(**result)
+    run_alidns_record_info(module)
 
 
 if __name__ == '__main__':

@@ -238,38 +238,15 @@ files_written:
   elements: str
 '''
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._report import ARGUMENT_SPEC, outcome
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._report import ARGUMENT_SPEC, run_report
 
 
 def main():
     # The action plugin of the same name does this on the controller; this runs only when the module is called
     # without it (for example by ansible-test), and gives the same result.
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    result, files = outcome(module.params, check_mode=module.check_mode)
-    written = []
-    if not module.check_mode:
-        for path, text in files.items():
-            try:
-                with open(path, 'rb') as handle:
-                    if handle.read() == text.encode('utf-8'):
-                        continue
-            except (IOError, OSError):
-                pass
-            try:
-                with open(path + '.tmp', 'wb') as handle:
-                    handle.write(text.encode('utf-8'))
-                os.rename(path + '.tmp', path)
-            except (IOError, OSError) as exc:
-                module.fail_json(msg='cannot write %s: %s' % (path, exc))
-            written.append(path)
-    result['files_written'] = written
-    if result.pop('failed', False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_report(AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True))
 
 
 if __name__ == '__main__':

@@ -16,6 +16,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
     AlicloudNotFoundError, AlicloudServiceError, AlicloudValidationError,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import Record, longest_zone
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _alidns_record
 from ansible_collections.alicloud_oss.domains.plugins.modules import alidns_record, alidns_record_info
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
 
@@ -119,8 +120,7 @@ class FakeAlidns(object):
 @pytest.fixture
 def fake(monkeypatch):
     api = FakeAlidns()
-    monkeypatch.setattr(alidns_record, 'AlidnsAPI', api)
-    monkeypatch.setattr(alidns_record_info, 'AlidnsAPI', api)
+    monkeypatch.setattr(_alidns_record, 'AlidnsAPI', api)
     for name in ('ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'):
         monkeypatch.delenv(name, raising=False)
     return api

@@ -13,6 +13,7 @@ import copy
 import pytest
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow
+from ansible_collections.alicloud_oss.domains.plugins.module_utils import _alidns_record
 from ansible_collections.alicloud_oss.domains.plugins.modules import alidns_record
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.test_alidns_record import FakeAlidns
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
@@ -68,7 +69,7 @@ class FakeProbe(object):
 @pytest.fixture
 def fake(monkeypatch):
     api = ListFakeAlidns()
-    monkeypatch.setattr(alidns_record, 'AlidnsAPI', api)
+    monkeypatch.setattr(_alidns_record, 'AlidnsAPI', api)
     for name in ('ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'):
         monkeypatch.delenv(name, raising=False)
     return api
@@ -192,7 +193,7 @@ def test_ownership_step_publishes_the_txt_or_asks_for_it(fake, monkeypatch):
     progress = {'a.example.com': entry('a.example.com', 0, phase='ownership_pending', ownership_record=record, steps=list(steps)),
                 'x.example.org': entry('x.example.org', 1, phase='ownership_pending', dns='external', ownership_record=ext_record,
                                        steps=list(steps))}
-    monkeypatch.setattr(alidns_record, '_dns_probe', lambda module: FakeProbe({}))
+    monkeypatch.setattr(_alidns_record, '_dns_probe', lambda module: FakeProbe({}))
     failed, result = run(progress, step='ownership')
     assert not failed and fake.writes == ['add']
     assert fake.zones['example.com'][0].rr == '_dnsauth.a' and fake.zones['example.com'][0].value == 'tok-1'
@@ -204,7 +205,7 @@ def test_ownership_step_publishes_the_txt_or_asks_for_it(fake, monkeypatch):
 def test_external_records_are_asked_for_unless_they_already_resolve(fake, monkeypatch):
     served = {('ok.example.org', 'CNAME'): [[TARGET], [TARGET]], ('new.example.org', 'CNAME'): [[]],
               ('_dnsauth.ok.example.org', 'TXT'): [['old-token']]}
-    monkeypatch.setattr(alidns_record, '_dns_probe', lambda module: FakeProbe(served))
+    monkeypatch.setattr(_alidns_record, '_dns_probe', lambda module: FakeProbe(served))
     progress = {'ok.example.org': entry('ok.example.org', 0, dns='external'), 'new.example.org': entry('new.example.org', 1, dns='external')}
     failed, result = run(progress)
     assert not failed and fake.built == 0  # no Alibaba Cloud DNS client for external domains
