@@ -90,6 +90,8 @@ def main_domain(name):
 
 class AlidnsApi:
     version = VERSION  # the API version a request must name (cas_api.CasApi, an RPC API too, names its own)
+    product = 'Alidns'  # as the Recommend link of an error names it
+    host_id = HOST_ID
 
     def __init__(self, emu):
         self.emu = emu
@@ -97,11 +99,11 @@ class AlidnsApi:
         self.nonce_lock = threading.Lock()
 
     # ------------------------------------------------------------------ responses
-    @staticmethod
-    def error_response(err):
+    @classmethod
+    def error_response(cls, err):
         request_id = str(uuid.uuid4()).upper()
-        body = {'RequestId': request_id, 'HostId': HOST_ID, 'Code': err.code, 'Message': err.message,
-                'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s&product=Alidns&requestId=%s' % (err.code, request_id)}
+        body = {'RequestId': request_id, 'HostId': cls.host_id, 'Code': err.code, 'Message': err.message,
+                'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s&product=%s&requestId=%s' % (err.code, cls.product, request_id)}
         if getattr(err, 'refusal', None) is not None:
             body['AccessDeniedDetail'] = dict(err.refusal.detail(request_id))
         return json_response(err.status, body, {'Content-Type': 'application/json;charset=utf-8', 'x-acs-request-id': request_id})
@@ -112,7 +114,7 @@ class AlidnsApi:
             'ServiceUnavailable': ApiError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503),
             'InternalError': ApiError('InternalError', 'The request processing has failed due to some unknown error, exception or failure.', 500),
             'LastOperationNotFinished': ApiError('LastOperationNotFinished', LAST_OPERATION),
-        }[code])
+        }.get(code) or ApiError(code, code))
 
     @staticmethod
     def ok(body):

@@ -17,11 +17,9 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import time
-import uuid
 
 import ram
 from alidns_api import AlidnsApi, ApiError
-from protocol import json_response
 
 VERSION = '2020-04-07'
 HOST_ID = 'cas.aliyuncs.com'
@@ -35,22 +33,8 @@ def _bool(value):
 
 class CasApi(AlidnsApi):
     version = VERSION
-
-    @staticmethod
-    def error_response(err):
-        request_id = str(uuid.uuid4()).upper()
-        body = {'RequestId': request_id, 'HostId': HOST_ID, 'Code': err.code, 'Message': err.message,
-                'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s&product=cas&requestId=%s' % (err.code, request_id)}
-        if getattr(err, 'refusal', None) is not None:
-            body['AccessDeniedDetail'] = dict(err.refusal.detail(request_id))
-        return json_response(err.status, body, {'Content-Type': 'application/json;charset=utf-8', 'x-acs-request-id': request_id})
-
-    def injected(self, _call, code):
-        return self.error_response({
-            'Throttling': ApiError('Throttling.User', 'Request was denied due to user flow control.'),
-            'ServiceUnavailable': ApiError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503),
-            'InternalError': ApiError('InternalError', 'The request processing has failed due to some unknown error, exception or failure.', 500),
-        }.get(code) or ApiError(code, code))
+    product = 'cas'
+    host_id = HOST_ID
 
     def execute(self, call, _req):
         state = self.emu.state

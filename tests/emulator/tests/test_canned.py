@@ -10,6 +10,7 @@ __metaclass__ = type
 import base64
 import calendar
 import email.utils
+import os
 import socket
 
 import oss2
@@ -20,45 +21,20 @@ from oss2.models import PutBucketCnameRequest
 from helpers import Replay, alidns_error
 
 XML = [('Content-Type', 'application/xml')]
+CANNED = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'canned')
+
+
+def _canned(name):
+    """A response body as Alibaba Cloud's API reference prints it (tests/canned, shared with the unit tests of _oss)."""
+    with open(os.path.join(CANNED, name)) as handle:
+        return handle.read()
+
+
 JSON = [('Content-Type', 'application/json; charset=UTF-8')]
 
-TOKEN_BODY = '''<?xml version="1.0" encoding="UTF-8"?>
-<CnameToken>
-  <Bucket>mybucket</Bucket>
-  <Cname>example.com</Cname>;
-  <Token>be1d49d863dea9ffeff3df7d6455****</Token>
-  <ExpireTime>Wed, 23 Feb 2022 21:39:42 GMT</ExpireTime>
-</CnameToken>'''
+TOKEN_BODY = _canned('cname_token.xml')
 
-LIST_BODY = '''<?xml version="1.0" encoding="UTF-8"?>
-<ListCnameResult>
-  <Bucket>targetbucket</Bucket>
-  <Owner>testowner</Owner>
-  <Cname>
-    <Domain>example.com</Domain>
-    <LastModified>2021-09-15T02:35:07.000Z</LastModified>
-    <Status>Enabled</Status>
-    <Certificate>
-      <Type>CAS</Type>
-      <CertId>493****-cn-hangzhou</CertId>
-      <Status>Enabled</Status>
-      <CreationDate>Wed, 15 Sep 2021 02:35:06 GMT</CreationDate>
-      <Fingerprint>DE:01:CF:EC:7C:A7:98:CB:D8:6E:FB:1D:97:EB:A9:64:1D:4E:**:**</Fingerprint>
-      <ValidStartDate>Wed, 12 Apr 2023 10:14:51 GMT</ValidStartDate>
-      <ValidEndDate>Mon, 4 May 2048 10:14:51 GMT</ValidEndDate>
-    </Certificate>
-  </Cname>
-  <Cname>
-    <Domain>example.org</Domain>
-    <LastModified>2021-09-15T02:34:58.000Z</LastModified>
-    <Status>Enabled</Status>
-  </Cname>
-  <Cname>
-    <Domain>example.edu</Domain>
-    <LastModified>2021-09-15T02:50:34.000Z</LastModified>
-    <Status>Disabled</Status>
-  </Cname>
-</ListCnameResult>'''
+LIST_BODY = _canned('list_cname.xml')
 # (The oss2 mock has ValidStartDate "Tues, 12 Apr 2021 ...", a weekday no formatter produces; the docs' version is used.)
 
 TOKEN_NOT_FOUND = '''<?xml version="1.0" encoding="UTF-8"?>

@@ -13,14 +13,7 @@ from unittest import mock
 import pytest
 
 from ansible_collections.alicloud_oss.domains.plugins.action import wait_for_dns as plugin
-
-
-class Clock(object):
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import FakeClock
 
 
 def item(name, status, provider='Alibaba Cloud DNS zone example.com', rtype='CNAME'):
@@ -50,7 +43,7 @@ class ListModule(object):
 
 
 def test_everything_resolved_in_the_first_slice_is_one_module_run():
-    clock = Clock()
+    clock = FakeClock(1000.0)
     module = ListModule(clock, {'a.example.com': 1})
     shown = []
     result = plugin.SlicedWait(dict(domains=[{'name': 'a.example.com'}], step='records', progress={}), module, shown.append,
@@ -62,7 +55,7 @@ def test_everything_resolved_in_the_first_slice_is_one_module_run():
 
 
 def test_slices_pass_progress_on_and_print_what_waits_where():
-    clock = Clock()
+    clock = FakeClock(1000.0)
     module = ListModule(clock, {'a.example.com': 1, 'b.example.com': 3, 'c.example.org': 2})
     shown = []
     result = plugin.SlicedWait(dict(domains=[], step='records', progress={'start': 1}), module, shown.append, clock=clock).run()
@@ -79,7 +72,7 @@ def test_slices_pass_progress_on_and_print_what_waits_where():
 
 
 def test_the_task_timeout_is_a_deadline_for_all_slices():
-    clock = Clock()
+    clock = FakeClock(1000.0)
     module = ListModule(clock, {'a.example.com': 99})
     plugin.SlicedWait(dict(domains=[], timeout=70), module, lambda line: None, clock=clock).run()
     assert [call['timeout'] for call in module.calls] == [30, 30, 10]
@@ -87,7 +80,7 @@ def test_the_task_timeout_is_a_deadline_for_all_slices():
 
 
 def test_items_left_waiting_by_the_module_end_the_loop():
-    clock = Clock()
+    clock = FakeClock(1000.0)
     module = ListModule(clock, {'a.example.com': 99}, remaining=0)
     plugin.SlicedWait(dict(domains=[]), module, lambda line: None, clock=clock).run()
     assert len(module.calls) == 1
@@ -100,7 +93,7 @@ def test_a_failed_list_mode_run_without_progress_is_returned_at_once():
         calls.append(args)
         return dict(failed=True, msg='domains[0].name: bad')
 
-    result = plugin.SlicedWait(dict(domains=[{}]), module, lambda line: None, clock=Clock()).run()
+    result = plugin.SlicedWait(dict(domains=[{}]), module, lambda line: None, clock=FakeClock(1000.0)).run()
     assert len(calls) == 1 and result['failed'] and result['msg'] == 'domains[0].name: bad'
 
 
@@ -140,7 +133,7 @@ class RecordsModule(object):
 
 
 def test_single_mode_goes_on_after_a_slice_that_timed_out():
-    clock = Clock()
+    clock = FakeClock(1000.0)
     module = RecordsModule(clock, ready=2)
     shown = []
     result = plugin.SlicedWait(dict(records=[{'name': 'a.example.com', 'type': 'CNAME', 'value': 'x'}], timeout=100), module,
@@ -155,7 +148,7 @@ def test_single_mode_goes_on_after_a_slice_that_timed_out():
 
 
 def test_single_mode_timeout_message_counts_the_whole_wait():
-    clock = Clock()
+    clock = FakeClock(1000.0)
     module = RecordsModule(clock, ready=99)
     result = plugin.SlicedWait(dict(records=[{'name': 'a.example.com'}], timeout=45), module, lambda line: None, clock=clock).run()
     assert [call['timeout'] for call in module.calls] == [30, 15]
@@ -170,7 +163,7 @@ def test_single_mode_other_failures_end_at_once():
         calls.append(args)
         return dict(failed=True, msg='Cannot wait for these records: no zone')
 
-    result = plugin.SlicedWait(dict(records=[{}]), module, lambda line: None, clock=Clock()).run()
+    result = plugin.SlicedWait(dict(records=[{}]), module, lambda line: None, clock=FakeClock(1000.0)).run()
     assert len(calls) == 1 and result['msg'] == 'Cannot wait for these records: no zone'
 
 
@@ -182,7 +175,7 @@ def test_a_timeout_the_module_refuses_reaches_it_as_given(timeout):
         calls.append(args)
         return dict(failed=True, msg='timeout: must be >= 0 (got -5)')
 
-    result = plugin.SlicedWait(dict(records=[{'name': 'a.example.com'}], timeout=timeout), module, lambda line: None, clock=Clock()).run()
+    result = plugin.SlicedWait(dict(records=[{'name': 'a.example.com'}], timeout=timeout), module, lambda line: None, clock=FakeClock(1000.0)).run()
     assert [call['timeout'] for call in calls] == [timeout]
     assert result['msg'].startswith('timeout:')
 
@@ -221,7 +214,7 @@ def test_action_async_runs_once_in_the_background():
 
 
 def test_records_for_other_providers_are_handed_over_before_the_wait_and_shown_once(tmp_path):
-    clock = Clock()
+    clock = FakeClock(1000.0)
     progress = {'ext.example.org': dict(index=0, name='ext.example.org', dns='external', phase='records_published', state='present',
                                         records_to_add=[{'name': 'ext.example.org', 'type': 'CNAME', 'value': 'b.oss-cn-hangzhou.aliyuncs.com',
                                                          'ttl': 600}])}

@@ -6,9 +6,7 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import json
 import socket
-import threading
 
 import pytest
 
@@ -20,16 +18,11 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns impor
     AlidnsAPI, parse_endpoint, translate_sdk_error,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import Record, build_spec, ensure_record_set
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import JsonApiServer
 
 sdk_exceptions = pytest.importorskip('alibabacloud_tea_openapi.exceptions')
 tea_exceptions = pytest.importorskip('Tea.exceptions')
 dara_exceptions = pytest.importorskip('darabonba.exceptions')
-
-try:
-    from http.server import BaseHTTPRequestHandler, HTTPServer
-except ImportError:  # pragma: no cover
-    BaseHTTPRequestHandler = HTTPServer = None
-
 
 # --- endpoint parsing ----------------------------------------------------------------------------------------------
 
@@ -395,45 +388,18 @@ def test_errors_that_cannot_be_retried_are_not():
 
 # --- the real SDK against a throw-away local server ----------------------------------------------------------------
 
-class _Handler(BaseHTTPRequestHandler):
-    replies = []
-    seen = []
-
-    def do_POST(self):  # noqa: N802 (http.server naming)
-        self.seen.append((self.path, dict((key.lower(), value) for key, value in self.headers.items())))
-        status, body = self.replies.pop(0)
-        data = json.dumps(body).encode('utf-8')
-        self.send_response(status)
-        self.send_header('Content-Type', 'application/json;charset=utf-8')
-        self.send_header('Content-Length', str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):  # pylint: disable=arguments-differ
-        pass
-
-
 @pytest.fixture
 def local_server():
-    server = HTTPServer(('127.0.0.1', 0), _Handler)
-    _Handler.replies = []
-    _Handler.seen = []
-    thread = threading.Thread(target=server.serve_forever)
-    thread.daemon = True
-    thread.start()
-    try:
+    with JsonApiServer() as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_real_sdk_endpoint_user_agent_and_error_translation(local_server):
     pytest.importorskip('alibabacloud_alidns20150109')
-    port = local_server.server_address[1]
+    port = local_server.port
     params = AlicloudParams(access_key='AK', secret_key='SK', alidns_endpoint='http://127.0.0.1:%d' % port, timeout=5)
     api = AlidnsAPI(params, policy_factory=lambda: RetryPolicy(max_attempts=1, sleep=lambda s: None))
-    _Handler.replies = [
+    local_server.replies[:] = [
         (200, {'RequestId': 'A', 'TotalCount': 1, 'PageNumber': 1, 'PageSize': 100, 'DomainRecords': {'Record': [
             {'RR': 'www', 'Type': 'CNAME', 'Value': 'Target.example.net', 'TTL': 600, 'Line': 'default', 'RecordId': '17',
              'Status': 'ENABLE', 'Locked': False}]}}),
@@ -442,7 +408,7 @@ def test_real_sdk_endpoint_user_agent_and_error_translation(local_server):
     ]
     records = api.list_name_records('example.com', 'www')
     assert [(record.record_id, record.value) for record in records] == [('17', 'target.example.net')]
-    path, headers = _Handler.seen[0]
+    path, headers, dummy = local_server.seen[0]
     assert headers['host'] == '127.0.0.1:%d' % port
     assert headers['x-acs-action'] == 'DescribeSubDomainRecords'
     assert 'SubDomain=www.example.com' in path

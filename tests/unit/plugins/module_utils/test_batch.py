@@ -16,6 +16,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import
     ItemError, ItemResult, Memo, Once, describe_item, group_by, run_interleaved, run_items,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import DomainError
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import FakeClock
 
 TIMEOUT = 10
 
@@ -196,24 +197,6 @@ def test_item_result_equality_and_repr():
 
 # -- run_interleaved ---------------------------------------------------------------------------------------------------
 
-class FakeTime(object):
-    """A clock that moves only when slept on (thread-safe), and the sleeps made."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.slept = []
-        self.lock = threading.Lock()
-
-    def clock(self):
-        with self.lock:
-            return self.now
-
-    def sleep(self, seconds):
-        with self.lock:
-            self.slept.append(seconds)
-            self.now += seconds
-
-
 def paced(log, fake, name, steps, gap):
     """An item of `steps` steps, each at least `gap` after the one before (like a zone's writes)."""
     last = None
@@ -225,7 +208,7 @@ def paced(log, fake, name, steps, gap):
 
 
 def test_interleaved_items_take_turns_and_end_together():
-    fake = FakeTime()
+    fake = FakeClock()
     log = []
     results = run_interleaved(['a', 'b', 'c'], lambda name: paced(log, fake, name, 4, 1.0), max_workers=1,
                               clock=fake.clock, sleep=fake.sleep)

@@ -7,9 +7,6 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -18,7 +15,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
 
 pytest.importorskip('cryptography')
 
-from ansible_collections.alicloud_oss.domains.tests.unit.plugins.module_utils.test_certificate import make_chain  # noqa: E402
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import JsonApiServer, make_chain  # noqa: E402
 
 
 @pytest.mark.parametrize('given, number', [('4930001-cn-hangzhou', 4930001), ('4930001', 4930001), (' 17-ap-southeast-1 ', 17),
@@ -27,51 +24,24 @@ def test_numeric_cert_id(given, number):
     assert _cas.numeric_cert_id(given) == number
 
 
-class _Handler(BaseHTTPRequestHandler):
-    replies = []
-    seen = []
-
-    def do_POST(self):  # pylint: disable=invalid-name
-        length = int(self.headers.get('Content-Length') or 0)
-        body = self.rfile.read(length) if length else b''
-        _Handler.seen.append((self.path, dict((k.lower(), v) for k, v in self.headers.items()), body))
-        status, doc = _Handler.replies.pop(0)
-        data = json.dumps(doc).encode('utf-8')
-        self.send_response(status)
-        self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):  # pylint: disable=arguments-differ
-        pass
-
-
 @pytest.fixture
 def server():
-    httpd = HTTPServer(('127.0.0.1', 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    _Handler.replies, _Handler.seen = [], []
-    try:
+    with JsonApiServer() as httpd:
         yield httpd
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def _client(server):
     params = AlicloudParams(access_key='AK', secret_key='SK', region='cn-shanghai', timeout=5, retries=0)
-    return _cas.CasClient(params, 'http://127.0.0.1:%d' % server.server_address[1])
+    return _cas.CasClient(params, server.endpoint)
 
 
 def test_real_sdk_reads_the_chain_without_cert_filter_and_drops_the_key(server):
     pytest.importorskip('alibabacloud_cas20200407')
     leaf, inter, _root, key = make_chain()
-    _Handler.replies = [(200, {'RequestId': 'R1', 'Id': 4930001, 'Cert': leaf + inter, 'Key': key, 'Fingerprint': 'AB'})]
+    server.replies[:] = [(200, {'RequestId': 'R1', 'Id': 4930001, 'Cert': leaf + inter, 'Key': key, 'Fingerprint': 'AB'})]
     client = _client(server)
     assert client.bound_chain_pem('4930001-cn-hangzhou') == leaf + inter
-    path, headers, body = _Handler.seen[0]
+    path, headers, body = server.seen[0]
     sent = path + ' ' + body.decode('utf-8')
     assert headers['x-acs-action'] == 'GetUserCertificateDetail' and headers['x-acs-version'] == '2020-04-07'
     assert 'CertId=4930001' in sent and 'CertFilter' not in sent
@@ -80,7 +50,7 @@ def test_real_sdk_reads_the_chain_without_cert_filter_and_drops_the_key(server):
 
 def test_real_sdk_refusal_names_the_action_and_the_policy(server):
     pytest.importorskip('alibabacloud_cas20200407')
-    _Handler.replies = [(403, {'RequestId': 'R2', 'Code': 'NoPermission', 'Message': 'You are not authorized to perform this operation.',
+    server.replies[:] = [(403, {'RequestId': 'R2', 'Code': 'NoPermission', 'Message': 'You are not authorized to perform this operation.',
                                'AccessDeniedDetail': {'AuthAction': 'yundun-cert:GetUserCertificateDetail', 'NoPermissionType': 'ImplicitDeny',
                                                       'AuthPrincipalType': 'SubUser', 'AuthPrincipalDisplayName': 'rotator'}})]
     with pytest.raises(AlicloudError) as info:

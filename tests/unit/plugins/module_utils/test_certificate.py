@@ -20,42 +20,12 @@ cryptography = pytest.importorskip('cryptography')
 
 from cryptography import x509  # noqa: E402  pylint: disable=wrong-import-position
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402  pylint: disable=wrong-import-position
-from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: E402  pylint: disable=wrong-import-position
-from cryptography.x509.oid import NameOID  # noqa: E402  pylint: disable=wrong-import-position
+
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import (  # noqa: E402  pylint: disable=wrong-import-position
+    key_pem, make_chain, make_key, make_pair, signed,
+)
 
 UTC = datetime.timezone.utc
-
-
-def make_key(kind='ec'):
-    if kind == 'rsa':
-        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return ec.generate_private_key(ec.SECP256R1())
-
-
-def key_pem(key):
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode('ascii')
-
-
-def make_cert(key, names=('www.example.com',), days=90, start_days_ago=1, issuer_key=None):
-    """A certificate for `names` (first one is the CN), valid from start_days_ago days ago for `days` days."""
-    now = datetime.datetime.now(UTC)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
-    builder = (x509.CertificateBuilder()
-               .subject_name(subject).issuer_name(subject)
-               .public_key(key.public_key())
-               .serial_number(x509.random_serial_number())
-               .not_valid_before(now - datetime.timedelta(days=start_days_ago))
-               .not_valid_after(now - datetime.timedelta(days=start_days_ago) + datetime.timedelta(days=days))
-               .add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), critical=False))
-    cert = builder.sign(issuer_key or key, hashes.SHA256())
-    return cert.public_bytes(serialization.Encoding.PEM).decode('ascii'), cert
-
-
-def make_pair(names=('www.example.com',), days=90, start_days_ago=1, kind='ec'):
-    key = make_key(kind)
-    pem, cert = make_cert(key, names, days, start_days_ago)
-    return pem, key_pem(key), cert
 
 
 def test_fingerprint_is_sha1_colon_upper_hex_of_der():
@@ -168,30 +138,6 @@ def test_days_until_and_domain_cover():
 
 # --- chains (issue 15) ------------------------------------------------------------------------------------------------
 
-def _signed(subject_cn, key, issuer_cn, issuer_key, ca, names=None, days=90, start_days_ago=1):
-    now = datetime.datetime.now(UTC)
-    builder = (x509.CertificateBuilder()
-               .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject_cn)]))
-               .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer_cn)]))
-               .public_key(key.public_key())
-               .serial_number(x509.random_serial_number())
-               .not_valid_before(now - datetime.timedelta(days=start_days_ago))
-               .not_valid_after(now - datetime.timedelta(days=start_days_ago) + datetime.timedelta(days=days))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-    if names:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), critical=False)
-    return builder.sign(issuer_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode('ascii')
-
-
-def make_chain(names=('www.example.com',), days=90, start_days_ago=1):
-    """(leaf_pem, intermediate_pem, root_pem, leaf_key_pem): a leaf issued by an intermediate issued by a root."""
-    root_key, inter_key, leaf_key = make_key(), make_key(), make_key()
-    root = _signed('Test Root CA', root_key, 'Test Root CA', root_key, True, days=3650)
-    inter = _signed('Test Intermediate CA', inter_key, 'Test Root CA', root_key, True, days=1825)
-    leaf = _signed(names[0], leaf_key, 'Test Intermediate CA', inter_key, False, names=names, days=days, start_days_ago=start_days_ago)
-    return leaf, inter, root, key_pem(leaf_key)
-
-
 def test_chain_in_order_is_sent_as_given_and_fingerprints_every_certificate():
     leaf, inter, root, key = make_chain()
     given = leaf + inter + root
@@ -234,7 +180,7 @@ def test_broken_link_names_the_missing_issuer():
 def test_issuer_with_the_right_name_but_another_key_is_not_a_link():
     leaf, _inter, _root, key = make_chain()
     impostor_key = make_key()
-    impostor = _signed('Test Intermediate CA', impostor_key, 'Test Intermediate CA', impostor_key, True)
+    impostor = signed('Test Intermediate CA', impostor_key, 'Test Intermediate CA', impostor_key, True)
     if not hasattr(x509.load_pem_x509_certificate(leaf.encode('ascii')), 'verify_directly_issued_by'):
         pytest.skip('this cryptography cannot verify signatures of certificates')
     with pytest.raises(CertificateError) as err:

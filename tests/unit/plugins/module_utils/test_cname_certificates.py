@@ -14,7 +14,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._certificate 
 
 pytest.importorskip('cryptography')
 
-from ansible_collections.alicloud_oss.domains.tests.unit.plugins.module_utils.test_certificate import make_chain  # noqa: E402
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import make_chain  # noqa: E402
 
 
 def _bound(info, cert_id='30000001-cn-hangzhou'):
@@ -83,9 +83,9 @@ def test_not_yet_valid_and_other_name_warn_but_are_sent():
 
 
 def test_expired_intermediate_warns():
-    from ansible_collections.alicloud_oss.domains.tests.unit.plugins.module_utils.test_certificate import _signed, key_pem, make_key
+    from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import key_pem, make_key, signed
     root_key, inter_key, leaf_key = make_key(), make_key(), make_key()
-    inter = _signed('Old Intermediate CA', inter_key, 'Test Root CA', root_key, True, days=10, start_days_ago=20)
-    leaf = _signed('www.example.com', leaf_key, 'Old Intermediate CA', inter_key, False, names=('www.example.com',))
+    inter = signed('Old Intermediate CA', inter_key, 'Test Root CA', root_key, True, days=10, start_days_ago=20)
+    leaf = signed('www.example.com', leaf_key, 'Old Intermediate CA', inter_key, False, names=('www.example.com',))
     _cert, info, warnings = _wanted(leaf + inter, key_pem(leaf_key))
     assert info['chain_expired'] and any('expired chain certificates: CN=Old Intermediate CA' in text for text in warnings)

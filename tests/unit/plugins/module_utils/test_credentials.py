@@ -27,6 +27,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
     ENV_FALLBACKS, AlicloudAuthError, AlicloudParams, alicloud_argument_spec, redact,
 )
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import list_cname_body
 
 providers = pytest.importorskip('alibabacloud_credentials.provider')
 TeaCore = pytest.importorskip('Tea.core').TeaCore
@@ -606,7 +607,7 @@ def recording_server():
         def _reply(self):
             seen.append(dict((name.lower(), value) for name, value in self.headers.items()))
             if self.path.startswith('/demo-assets/'):
-                body, kind = b'<ListCnameResult><Bucket>demo-assets</Bucket><Owner>1</Owner></ListCnameResult>', 'application/xml'
+                body, kind = list_cname_body('demo-assets'), 'application/xml'
             else:
                 body, kind = json.dumps({'RequestId': 'R', 'TotalCount': 0, 'PageNumber': 1, 'PageSize': 100,
                                          'Domains': {'Domain': []}}).encode('utf-8'), 'application/json'

@@ -25,6 +25,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._wait import 
     progress_line,
     wait_for_records,
 )
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins import fakes
 
 dns = pytest.importorskip('dns')
 import dns.flags  # noqa: E402
@@ -217,18 +218,12 @@ def test_backoff_schedule_initial_above_cap():
 # The waiting loop, with a fake clock, fake sleep and fake check_round
 # ----------------------------------------------------------------------------------------------------------
 
-class FakeClock(object):
+class FakeClock(fakes.FakeClock):
+    """The shared fake clock, starting at 100 s, with the cost of one round of checks (the test moves it by that)."""
+
     def __init__(self, round_cost=0.01):
-        self.now = 100.0
-        self.sleeps = []
+        super(FakeClock, self).__init__(100.0)
         self.round_cost = round_cost
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def spec(name='cdn.example.com', rtype='CNAME', expected=('bucket.oss-cn-hangzhou.aliyuncs.com',), index=0, mode='equals'):

@@ -14,21 +14,9 @@ import pytest
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow, _report, _wait
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._wait import Outcome, run_list
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import FakeClock
 
 TARGET = 'demo-assets.oss-cn-hangzhou.aliyuncs.com'
-
-
-class Clock(object):
-    def __init__(self):
-        self.now = 1700000000.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 class World(object):
@@ -89,7 +77,7 @@ def settings(**by_name):
 
 
 def test_each_domain_resolves_in_its_own_time_and_is_not_asked_again():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock, ready={'a.example.com': 1, 'b.example.com': 3})
     progress = {'a.example.com': entry('a.example.com', 0), 'b.example.com': entry('b.example.com', 1),
                 'c.example.com': entry('c.example.com', 2, phase='bound')}
@@ -105,7 +93,7 @@ def test_each_domain_resolves_in_its_own_time_and_is_not_asked_again():
 
 
 def test_the_bucket_endpoint_not_resolving_is_its_own_diagnosis_and_fails_at_once():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock, ready={'a.example.com': 1}, missing_targets={TARGET})
     progress = {'a.example.com': entry('a.example.com', 0)}
     results, remaining, rounds = run_list(progress, 'records', settings(), world.check_round, timeout=30, clock=clock, sleep=clock.sleep)
@@ -117,7 +105,7 @@ def test_the_bucket_endpoint_not_resolving_is_its_own_diagnosis_and_fails_at_onc
 
 
 def test_timeout_alidns_fails_external_waits_and_what_the_servers_said_is_kept():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock)
     progress = {'a.example.com': entry('a.example.com', 0), 'b.example.org': entry('b.example.org', 1, dns='external')}
     conf = settings(**{'a.example.com': {'wait': True, 'wait_timeout': 5}, 'b.example.org': {'wait': True, 'wait_timeout': 5}})
@@ -131,7 +119,7 @@ def test_timeout_alidns_fails_external_waits_and_what_the_servers_said_is_kept()
 
 
 def test_wait_false_is_checked_once_and_reaches_resolved_when_it_resolves():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock, ready={'a.example.org': 1})
     progress = {'a.example.org': entry('a.example.org', 0, dns='external',
                                        records_to_add=[{'name': 'a.example.org', 'type': 'CNAME', 'value': TARGET, 'ttl': 600}]),
@@ -145,7 +133,7 @@ def test_wait_false_is_checked_once_and_reaches_resolved_when_it_resolves():
 
 
 def test_slices_resume_the_deadline_from_progress():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock, ready={'a.example.com': 10 ** 6})
     progress = {'a.example.com': entry('a.example.com', 0)}
     conf = settings(**{'a.example.com': {'wait': True, 'wait_timeout': 50}})
@@ -163,7 +151,7 @@ def test_slices_resume_the_deadline_from_progress():
 
 
 def test_the_last_slice_ends_every_wait():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock)
     progress = {'a.example.org': entry('a.example.org', 0, dns='external')}
     results, remaining, rounds = run_list(progress, 'records', settings(), world.check_round, timeout=10, time_left=10, clock=clock,
@@ -172,7 +160,7 @@ def test_the_last_slice_ends_every_wait():
 
 
 def test_a_line_whose_answer_cannot_be_seen_is_said_not_waited_for():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock, ignore_ecs=True)
     progress = {'t.example.com': entry('t.example.com', 0, line='telecom'), 'u.example.com': entry('u.example.com', 1, line='cn_telecom_beijing')}
     results, remaining, rounds = run_list(progress, 'records', settings(), world.check_round, timeout=30, clock=clock, sleep=clock.sleep)
@@ -185,7 +173,7 @@ def test_a_line_whose_answer_cannot_be_seen_is_said_not_waited_for():
 
 
 def test_line_subnets_can_be_given():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock, ready={'u.example.com': 1})
     progress = {'u.example.com': entry('u.example.com', 0, line='cn_telecom_beijing')}
     results, dummy, dummy2 = run_list(progress, 'records', settings(), world.check_round, timeout=30, clock=clock, sleep=clock.sleep,
@@ -194,7 +182,7 @@ def test_line_subnets_can_be_given():
 
 
 def test_ownership_step_waits_for_the_txt_and_leaves_the_phase_to_the_rebind():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock, ready={'_dnsauth.a.example.org': 2})
     record = {'record': '_dnsauth.a.example.org', 'type': 'TXT', 'value': ['tok-1'], 'ttl': 600}
     progress = {'a.example.org': entry('a.example.org', 0, dns='external', phase='ownership_pending', ownership_record=record,
@@ -212,7 +200,7 @@ def test_ownership_step_waits_for_the_txt_and_leaves_the_phase_to_the_rebind():
 
 
 def test_ownership_not_served_ends_the_run_for_that_domain():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock)
     record = {'record': '_dnsauth.a.example.org', 'type': 'TXT', 'value': ['tok-1'], 'ttl': 600}
     progress = {'a.example.org': entry('a.example.org', 0, dns='external', phase='ownership_pending', ownership_record=record,
@@ -226,7 +214,7 @@ def test_ownership_not_served_ends_the_run_for_that_domain():
 
 
 def test_check_mode_checks_once():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock)
     progress = {'a.example.com': entry('a.example.com', 0)}
     results, remaining, rounds = run_list(progress, 'records', settings(), world.check_round, timeout=30, check_mode=True, clock=clock,
@@ -237,7 +225,7 @@ def test_check_mode_checks_once():
 
 
 def test_a_name_no_zone_serves_fails_that_domain_only():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock, ready={'b.example.com': 1}, no_zone={'a.example.nope'})
     progress = {'a.example.nope': entry('a.example.nope', 0, dns='external'), 'b.example.com': entry('b.example.com', 1)}
     results, dummy, dummy2 = run_list(progress, 'records', settings(), world.check_round, timeout=30, clock=clock, sleep=clock.sleep)
@@ -246,7 +234,7 @@ def test_a_name_no_zone_serves_fails_that_domain_only():
 
 
 def test_a_removed_cname_is_waited_for_until_gone():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock, ready={'a.example.com': 2})
     progress = {'a.example.com': entry('a.example.com', 0, phase='removed', state='absent',
                                        waits=[{'what': 'the removal of the CNAME record', 'step': 'records', 'done': False,
@@ -353,7 +341,7 @@ def test_a_bucket_endpoint_that_does_not_exist_fails_at_once():
 
 
 def test_a_domain_left_waiting_is_not_checked_again_by_the_next_slice():
-    clock = Clock()
+    clock = FakeClock(1700000000.0)
     world = World(clock, ready={'a.example.com': 10 ** 6})
     progress = {'a.example.com': entry('a.example.com', 0), 'e.example.org': entry('e.example.org', 1, dns='external')}
     conf = settings(**{'a.example.com': {'wait': True, 'wait_timeout': 50}, 'e.example.org': {'wait': False}})

@@ -20,6 +20,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
     AlicloudAuthError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError, AlicloudParams, AlicloudServiceError,
     AlicloudValidationError, RetryPolicy,
 )
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import canned, list_cname_body
 
 oss2 = pytest.importorskip('oss2')
 
@@ -30,38 +31,9 @@ except ImportError:  # pragma: no cover
 
 UTC = datetime.timezone.utc
 
-LIST_BODY = b'''<?xml version="1.0" encoding="UTF-8"?>
-<ListCnameResult>
-  <Bucket>targetbucket</Bucket>
-  <Owner>testowner</Owner>
-  <Cname>
-    <Domain>example.com</Domain>
-    <LastModified>2021-09-15T02:35:07.000Z</LastModified>
-    <Status>Enabled</Status>
-    <Certificate>
-      <Type>CAS</Type>
-      <CertId>493****-cn-hangzhou</CertId>
-      <Status>Enabled</Status>
-      <CreationDate>Wed, 15 Sep 2021 02:35:06 GMT</CreationDate>
-      <Fingerprint>DE:01:CF:EC:7C:A7:98:CB:D8:6E:FB:1D:97:EB:A9:64:1D:4E:**:**</Fingerprint>
-      <ValidStartDate>Tues, 12 Apr 2021 10:14:51 GMT</ValidStartDate>
-      <ValidEndDate>Mon, 4 May 2048 10:14:51 GMT</ValidEndDate>
-    </Certificate>
-  </Cname>
-  <Cname>
-    <Domain>example.org</Domain>
-    <LastModified>2021-09-15T02:34:58.000Z</LastModified>
-    <Status>Enabled</Status>
-  </Cname>
-</ListCnameResult>'''
+LIST_BODY = canned('list_cname.xml')
 
-TOKEN_BODY = b'''<?xml version="1.0" encoding="UTF-8"?>
-<CnameToken>
-  <Bucket>mybucket</Bucket>
-  <Cname>example.com</Cname>;
-  <Token>be1d49d863dea9ffeff3df7d6455****</Token>
-  <ExpireTime>Wed, 23 Feb 2022 21:39:42 GMT</ExpireTime>
-</CnameToken>'''
+TOKEN_BODY = canned('cname_token.xml')
 
 
 def error_body(code, message='m', extra=''):
@@ -255,13 +227,14 @@ def test_list_cnames_returns_plain_dicts(server):
         dict(domain='example.com', status='Enabled', last_modified='2021-09-15T02:35:07.000Z', certificate=dict(
             type='CAS', cert_id='493****-cn-hangzhou', status='Enabled', creation_date='Wed, 15 Sep 2021 02:35:06 GMT',
             fingerprint='DE:01:CF:EC:7C:A7:98:CB:D8:6E:FB:1D:97:EB:A9:64:1D:4E:**:**',
-            valid_start_date='Tues, 12 Apr 2021 10:14:51 GMT', valid_end_date='Mon, 4 May 2048 10:14:51 GMT')),
+            valid_start_date='Wed, 12 Apr 2023 10:14:51 GMT', valid_end_date='Mon, 4 May 2048 10:14:51 GMT')),
         dict(domain='example.org', status='Enabled', last_modified='2021-09-15T02:34:58.000Z', certificate=None),
+        dict(domain='example.edu', status='Disabled', last_modified='2021-09-15T02:50:34.000Z', certificate=None),
     ]
 
 
 def test_sts_token_goes_on_the_wire(server):
-    server.add(body=b'<ListCnameResult><Bucket>mybucket</Bucket><Owner>1</Owner></ListCnameResult>')
+    server.add(body=list_cname_body('mybucket'))
     assert make_client(server.endpoint, security_token='STS-TOKEN').list_cnames() == []
     assert server.requests[0]['headers']['x-oss-security-token'] == 'STS-TOKEN'
 
@@ -312,7 +285,7 @@ def test_transient_errors_are_retried_with_backoff(server):
     sleeps = []
     server.add(503, error_body('ServiceUnavailable'))
     server.add(500, b'<html>bad gateway</html>')
-    server.add(body=b'<ListCnameResult><Bucket>mybucket</Bucket><Owner>1</Owner></ListCnameResult>')
+    server.add(body=list_cname_body('mybucket'))
     client = make_client(server.endpoint, sleeps=sleeps)
     assert client.list_cnames() == []
     assert len(server.requests) == 3
@@ -432,9 +405,8 @@ def _bucket_xml(name):
 def test_find_holder_lists_buckets_then_their_cnames(server):
     server.add(body=('<ListAllMyBucketsResult><Buckets>%s%s%s</Buckets></ListAllMyBucketsResult>'
                      % (_bucket_xml('mybucket'), _bucket_xml('other-a'), _bucket_xml('other-b'))).encode('ascii'))
-    server.add(body=b'<ListCnameResult><Bucket>other-a</Bucket><Owner>1</Owner></ListCnameResult>')
-    server.add(body=b'<ListCnameResult><Bucket>other-b</Bucket><Owner>1</Owner><Cname><Domain>WWW.example.com</Domain>'
-                    b'<Status>Enabled</Status></Cname></ListCnameResult>')
+    server.add(body=list_cname_body('other-a'))
+    server.add(body=list_cname_body('other-b', [('WWW.example.com', 'Enabled')]))
     assert make_client(server.endpoint).find_holder('www.example.com') == ('other-b', None)
     assert [request['path'] for request in server.requests] == ['/?prefix=&marker=&max-keys=100', '/other-a/?cname=', '/other-b/?cname=']
     # every request V4-signed, for the region the bucket is listed in (here all cn-hangzhou)
@@ -453,8 +425,7 @@ def test_find_holder_says_why_it_cannot_tell(server):
 def test_find_holder_signs_each_bucket_for_its_own_region(server):
     eu = _bucket_xml('other-eu').replace('oss-cn-hangzhou', 'oss-eu-central-1')
     server.add(body=('<ListAllMyBucketsResult><Buckets>%s</Buckets></ListAllMyBucketsResult>' % eu).encode('ascii'))
-    server.add(body=b'<ListCnameResult><Bucket>other-eu</Bucket><Owner>1</Owner><Cname><Domain>www.example.com</Domain>'
-                    b'<Status>Enabled</Status></Cname></ListCnameResult>')
+    server.add(body=list_cname_body('other-eu', [('www.example.com', 'Enabled')]))
     assert make_client(server.endpoint).find_holder('www.example.com') == ('other-eu', None)
     assert '/cn-hangzhou/oss/' in server.requests[0]['headers']['authorization']
     assert '/eu-central-1/oss/' in server.requests[1]['headers']['authorization']

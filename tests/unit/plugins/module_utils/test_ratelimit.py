@@ -22,6 +22,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._ratelimit import (
     DEFAULT_RATES, RateLimiter, account_identity, default_directory, key_name, limiter_for, rates_from_params, schedule,
 )
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import FakeClock
 
 KEY_ID = 'LTAI5tTestKeyIdDoNotStore01'
 KEY = (KEY_ID, 'alidns', 'write')
@@ -30,21 +31,6 @@ KEY = (KEY_ID, 'alidns', 'write')
 def approx(value):
     # Clock readings near 1.7e9 s keep about 0.2 microseconds of precision in a float.
     return pytest.approx(value, abs=1e-6)
-
-
-class FakeClock(object):
-    """A clock that only moves when the code under test sleeps (or the test says so)."""
-
-    def __init__(self, now=1700000000.0):
-        self.now = now
-        self.slept = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +45,7 @@ def fresh_process_state():
 
 @pytest.fixture
 def clock():
-    return FakeClock()
+    return FakeClock(1700000000.0)
 
 
 def limiter(directory, clock, rate=10, burst=1, key=KEY):

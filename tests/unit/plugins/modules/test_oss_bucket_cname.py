@@ -23,7 +23,7 @@ from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils i
 
 pytest.importorskip('cryptography')
 
-from ansible_collections.alicloud_oss.domains.tests.unit.plugins.module_utils.test_certificate import (  # noqa: E402
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import (  # noqa: E402
     key_pem, make_chain, make_key, make_pair,
 )
 

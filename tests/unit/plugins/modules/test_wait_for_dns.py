@@ -12,19 +12,7 @@ import pytest
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _dns, _wait
 from ansible_collections.alicloud_oss.domains.plugins.modules import wait_for_dns
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.utils import run_module
-
-
-class FakeClock(object):
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import FakeClock
 
 
 class ScriptedResolver(object):
