@@ -151,7 +151,18 @@ def system_resolvers(path='/etc/resolv.conf'):
 def module_resolvers(params):
     """The resolvers of the module's options (or of /etc/resolv.conf); ValueError naming the option."""
     if params.get('resolvers'):
-        return [parse_resolver(text, field='resolvers[{0}]'.format(i)) for i, text in enumerate(params['resolvers'])]
+        resolvers, seen = [], {}
+        for index, text in enumerate(params['resolvers']):
+            field = 'resolvers[{0}]'.format(index)
+            address, port = parse_resolver(text, field=field)
+            if address in seen and seen[address][1] != port:
+                # dnspython's resolver asks one port per address: a second port would be dropped without a word.
+                raise ValueError('{0}: {1} is also {2} with port {3}; a resolver address can be given with one port only (keep one '
+                                 'of them, or use nameservers to ask servers directly)'.format(field, address, seen[address][0], seen[address][1]))
+            seen.setdefault(address, (field, port))
+            if (address, port) not in resolvers:
+                resolvers.append((address, port))
+        return resolvers
     resolvers = system_resolvers()
     if not resolvers:
         raise ValueError('resolvers: not set and no nameserver found in /etc/resolv.conf')

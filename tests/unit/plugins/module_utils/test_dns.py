@@ -681,3 +681,13 @@ def test_given_nameservers_are_asked_directly_without_the_walk(server):
         with pytest.raises(ZoneNotFoundError) as exc:
             resolver.check(build_specs([rec(name='x.nowhere.test', type='TXT', value='a')])[0])
         assert 'every authoritative server (%s) refused to answer for x.nowhere.test' % label in str(exc.value)
+
+
+def test_one_resolver_address_with_two_ports_is_refused_naming_both_fields():
+    with pytest.raises(ValueError) as err:
+        _dns.module_resolvers({'resolvers': ['127.0.0.1:53', '192.0.2.1', '127.0.0.1:5353']})
+    assert str(err.value).startswith('resolvers[2]: 127.0.0.1 is also resolvers[0] with port 53')
+
+
+def test_the_same_resolver_twice_is_asked_once():
+    assert _dns.module_resolvers({'resolvers': ['127.0.0.1:5353', '[::1]:53', '127.0.0.1:5353']}) == [('127.0.0.1', 5353), ('::1', 53)]
