@@ -39,10 +39,11 @@ else:
     import dns.resolver
     HAS_DNSPYTHON = True
     DNSPYTHON_IMPORT_ERROR = None
-DNSPYTHON_REQUIREMENT = _requirements.requirement('dnspython')
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import normalize_domain
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._txt import content as txt_content, join_strings as txt_join
+
+DNSPYTHON_REQUIREMENT = _requirements.requirement('dnspython')
 
 MAX_WORKERS = 32
 MAX_CNAME_CHAIN = 8

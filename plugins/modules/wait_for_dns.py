@@ -139,9 +139,9 @@ options:
       - The resolvers used to walk the delegation, as V(address), V(address:port), or V([address]:port) for IPv6.
       - The default port is 53. When not set, the nameservers of C(/etc/resolv.conf) are used.
       - They are only asked for zone cuts, NS records and nameserver addresses, never for the records themselves.
-      - They should be recursive resolvers. An authoritative-only server answers a name in a zone it delegates with a
+      - "They should be recursive resolvers. An authoritative-only server answers a name in a zone it delegates with a
         referral, so the zone of the name is taken to be its parent, whose servers then answer with the same referral - the
-        wait reports C(not authoritative: referral to ...). Give O(nameservers) in that case.
+        wait reports C(not authoritative: referral to ...). Give O(nameservers) in that case."
       - Each address can be given with one port only.
       - Not used when O(nameservers) is set.
     type: list

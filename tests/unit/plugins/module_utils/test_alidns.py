@@ -24,6 +24,7 @@ sdk_exceptions = pytest.importorskip('alibabacloud_tea_openapi.exceptions')
 tea_exceptions = pytest.importorskip('Tea.exceptions')
 dara_exceptions = pytest.importorskip('darabonba.exceptions')
 
+
 # --- endpoint parsing ----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('given, expected', [

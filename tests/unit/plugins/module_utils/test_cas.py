@@ -50,9 +50,10 @@ def test_real_sdk_reads_the_chain_without_cert_filter_and_drops_the_key(server):
 
 def test_real_sdk_refusal_names_the_action_and_the_policy(server):
     pytest.importorskip('alibabacloud_cas20200407')
-    server.replies[:] = [(403, {'RequestId': 'R2', 'Code': 'NoPermission', 'Message': 'You are not authorized to perform this operation.',
-                               'AccessDeniedDetail': {'AuthAction': 'yundun-cert:GetUserCertificateDetail', 'NoPermissionType': 'ImplicitDeny',
-                                                      'AuthPrincipalType': 'SubUser', 'AuthPrincipalDisplayName': 'rotator'}})]
+    server.replies[:] = [(403, {
+        'RequestId': 'R2', 'Code': 'NoPermission', 'Message': 'You are not authorized to perform this operation.',
+        'AccessDeniedDetail': {'AuthAction': 'yundun-cert:GetUserCertificateDetail', 'NoPermissionType': 'ImplicitDeny',
+                               'AuthPrincipalType': 'SubUser', 'AuthPrincipalDisplayName': 'rotator'}})]
     with pytest.raises(AlicloudError) as info:
         _client(server).bound_chain_pem('17-cn-hangzhou')
     message = info.value.message
