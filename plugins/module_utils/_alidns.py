@@ -73,8 +73,18 @@ def _looks_not_sent(text):
     return any(hint in text for hint in _NOT_SENT_HINTS)
 
 
-def translate_sdk_error(exc):
-    """Turn anything the SDK raised into an AlicloudError (connection problems into AlicloudConnectionError)."""
+def openapi_config(params, protocol, host, credentials):
+    """The keyword arguments of the Tea OpenAPI Config that the RPC SDKs (Alidns, Certificate Management Service) are built
+    with: endpoint, region, user agent, the timeouts of the module's `api_timeout` (connect capped) and the run's credentials."""
+    timeout = float(params.timeout or 30.0)
+    return dict(endpoint=host, protocol=protocol, region_id=params.region or DEFAULT_REGION, user_agent=USER_AGENT,
+                read_timeout=int(timeout * 1000), connect_timeout=int(min(timeout, CONNECT_TIMEOUT_CAP) * 1000),
+                credential=credentials.for_tea())
+
+
+def translate_sdk_error(exc, service='Alibaba Cloud DNS'):
+    """Turn anything an RPC SDK raised into an AlicloudError (connection problems into AlicloudConnectionError); service
+    names the API in the messages that the answer does not word itself."""
     if isinstance(exc, AlicloudError):
         return exc
     status = getattr(exc, 'status_code', None)
@@ -102,10 +112,10 @@ def translate_sdk_error(exc):
     if 'Credential' in name or 'unable to load credentials' in text.lower():
         return AlicloudAuthError('MissingCredentials', 'No usable credentials: %s' % text)
     if name in ('RetryError', 'ConnectionError', 'Timeout', 'ReadTimeout', 'ConnectTimeout') or isinstance(cause, (IOError, OSError)):
-        return AlicloudConnectionError('No answer from Alibaba Cloud DNS: %s' % text, sent=not _looks_not_sent(text))
+        return AlicloudConnectionError('No answer from %s: %s' % (service, text), sent=not _looks_not_sent(text))
     if isinstance(cause, (RuntimeError, ValueError)) and 'json' in text.lower():
         # An answer that is not the API's JSON (a proxy page, a cut-off body): the request may have been processed.
-        return AlicloudConnectionError('Alibaba Cloud DNS sent an answer that is not JSON: %s' % text[:300], sent=True)
+        return AlicloudConnectionError('%s sent an answer that is not JSON: %s' % (service, text[:300]), sent=True)
     return AlicloudError('SdkError', '%s: %s' % (name, text))
 
 
@@ -133,16 +143,11 @@ class AlidnsAPI(object):
     def _build_client(self):
         sdk = load_sdk()
         protocol, endpoint = parse_endpoint(self.params.alidns_endpoint)
-        timeout = float(self.params.timeout or 30.0)
-        config = dict(endpoint=endpoint, protocol=protocol, region_id=self.params.region or DEFAULT_REGION,
-                      user_agent=USER_AGENT, read_timeout=int(timeout * 1000),
-                      connect_timeout=int(min(timeout, CONNECT_TIMEOUT_CAP) * 1000))
         # One credentials provider for the run (the same one the OSS client uses), asked for every request: see
         # _credentials.py. Fetched once now, so that a source that cannot work fails, naming it, before any write.
         self._credentials = self.params.credentials()
         self._credentials.check()
-        config['credential'] = self._credentials.for_tea()
-        return sdk['Client'](sdk['Config'](**config))
+        return sdk['Client'](sdk['Config'](**openapi_config(self.params, protocol, endpoint, self._credentials)))
 
     def _request(self, action, **fields):
         """Build the SDK request model of an action, leaving out unset fields."""

@@ -21,35 +21,24 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import USER_AGENT, split_endpoint
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import split_endpoint
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _permissions, _requirements
 
 DEFAULT_ENDPOINT = 'cas.aliyuncs.com'
-DEFAULT_REGION = 'cn-hangzhou'
-SDK_PACKAGE = 'alibabacloud-cas20200407'
-ENDPOINT_ENV = 'ALICLOUD_CAS_ENDPOINT'
+SERVICE = 'Certificate Management Service'
 ACTION = 'yundun-cert:GetUserCertificateDetail'
-CONNECT_TIMEOUT_CAP = 10.0
 
 _SDK = {}
 _CERT_ID = re.compile(r'^\s*(\d+)(?:-[a-z0-9-]+)?\s*$', re.I)
 
-
-class MissingSdkError(Exception):
-    """The optional SDK is not installed; `tb` is the import traceback."""
-
-    def __init__(self, tb):
-        super(MissingSdkError, self).__init__(SDK_PACKAGE)
-        self.tb = tb
+# The optional SDK is missing or too old (str(): the requirement; trace: why), as _alidns and _oss say it.
+MissingSdkError = _requirements.MissingRequirement
 
 
 def load_sdk():
     """The SDK's parts, imported and version-checked by _requirements on first use; MissingSdkError when missing or too old."""
     if not _SDK:
-        try:
-            dummy, client, models, openapi = _requirements.require('cas')
-        except _requirements.MissingRequirement as exc:
-            raise MissingSdkError(exc.trace)
+        dummy, client, models, openapi = _requirements.require('cas')
         _SDK.update(Client=client.Client, models=models, Config=openapi.Config)
     return _SDK
 
@@ -75,17 +64,14 @@ class CasClient(object):
         self._client = client if client is not None else self._build_client()
 
     def _build_client(self):
+        from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import openapi_config  # pylint: disable=import-outside-toplevel
         sdk = load_sdk()
         if self.endpoint and self.endpoint.strip():
             protocol, host = split_endpoint(self.endpoint, 'cas_endpoint')
         else:
             protocol, host = 'https', DEFAULT_ENDPOINT
-        timeout = float(self.params.timeout or 30.0)
-        config = dict(endpoint=host, protocol=protocol, region_id=self.params.region or DEFAULT_REGION, user_agent=USER_AGENT,
-                      read_timeout=int(timeout * 1000), connect_timeout=int(min(timeout, CONNECT_TIMEOUT_CAP) * 1000))
         self._credentials = self.params.credentials()
-        config['credential'] = self._credentials.for_tea()
-        return sdk['Client'](sdk['Config'](**config))
+        return sdk['Client'](sdk['Config'](**openapi_config(self.params, protocol, host, self._credentials)))
 
     def _invoke(self, cert_number):
         from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import translate_sdk_error  # pylint: disable=import-outside-toplevel
@@ -93,9 +79,7 @@ class CasClient(object):
         try:
             response = self._client.get_user_certificate_detail(request)
         except Exception as exc:  # pylint: disable=broad-except
-            error = translate_sdk_error(exc)
-            if error.code == 'SdkError' or 'Alibaba Cloud DNS' in (error.message or ''):
-                error.message = (error.message or '').replace('Alibaba Cloud DNS', 'Certificate Management Service')
+            error = translate_sdk_error(exc, service=SERVICE)
             _permissions.explain(error, ACTION, resource())
             credentials = getattr(self, '_credentials', None)
             raise credentials.explain(error) if credentials is not None else error

@@ -48,7 +48,7 @@ _LOADED = {}
 class MissingRequirement(ImportError):
     """A package is not installed, or too old. str(): the requirement (`name >= version`); trace: why."""
 
-    def __init__(self, requirement, trace):
+    def __init__(self, requirement, trace=None):
         super(MissingRequirement, self).__init__(requirement)
         self.name = requirement
         self.trace = trace
