@@ -107,7 +107,7 @@ def describe_item(item, index):
     return 'item %d' % (index + 1)
 
 
-def _error_result(index, item, describe, error):
+def error_result(index, item, describe, error):
     """An exception raised for one item, as its ItemResult. API errors and refused input (KEPT_ERRORS) are kept as they
     are; anything else becomes an ItemError that names the item and keeps the traceback."""
     if isinstance(error, KEPT_ERRORS):
@@ -126,7 +126,7 @@ def _run_one(func, index, item, describe):
     try:
         return ItemResult(index, item, value=func(item))
     except Exception as exc:  # pylint: disable=broad-exception-caught
-        return _error_result(index, item, describe, exc)
+        return error_result(index, item, describe, exc)
 
 
 def run_items(items, func, max_workers=DEFAULT_MAX_WORKERS, describe=describe_item, on_result=None):
@@ -206,7 +206,7 @@ def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=desc
         except StopIteration as end:
             return None, ItemResult(index, items[index], value=end.value)
         except Exception as exc:  # pylint: disable=broad-exception-caught
-            return None, _error_result(index, items[index], describe, exc)
+            return None, error_result(index, items[index], describe, exc)
         return (ready or 0.0), None
 
     def take():

@@ -1197,7 +1197,8 @@ def _run_bind(module, flow, params, secrets):
     work += [('item', item) for item in items if not item.data.get('failed') and item.settings['state'] == 'absent']
     _run_writes(flow, oss, work, check_mode, secrets, started)
     work = [('item', item) for item in items if not item.data.get('failed') and item.settings['state'] == 'present']
-    _run_writes(flow, oss, work, check_mode, secrets, started)
+    pipeline = _records_pipeline(module, flow, params, work)
+    _run_writes(flow, oss, work, check_mode, secrets, started, pipeline)
     # 5. What each item reached. A binding is as predicted (so check mode shows what the real run returns), but for an
     # uploaded or changed certificate, whose id and dates only OSS knows: those buckets are read back once.
     if not check_mode:
@@ -1230,16 +1231,31 @@ def _run_bind(module, flow, params, secrets):
         if not extra['moved']:
             results.append(_extra_result(extra))
     results.sort(key=lambda result: result.get('index', 1 << 30))
-    _finish_list(module, flow, params, results, diff, secrets)
+    _finish_list(module, flow, params, results, diff, secrets, pipeline)
 
 
-def _finish_list(module, flow, params, results, diff, secrets):
+def _records_pipeline(module, flow, params, work):
+    """The _records.RecordsPipeline of a real run whose publish_records asks for the records step (None in check mode,
+    where nothing is written, and when no domain goes on to its records; also None when the Alibaba Cloud DNS client
+    cannot be made: the records step then says why, as without a pipeline)."""
+    if not module.params.get('publish_records') or module.check_mode or not any(_goes_on_to_records(unit) for unit in work):
+        return None
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _records  # pylint: disable=import-outside-toplevel
+    try:
+        api, recorder = _records.records_api(params)
+    except AlicloudError:
+        return None
+    return _records.RecordsPipeline(api, recorder, flow.settings_of)
+
+
+def _finish_list(module, flow, params, results, diff, secrets, pipeline=None):
     """The list-mode result of step bind or rebind, after the records step for the domains of Alibaba Cloud DNS when
-    publish_records asks for it (in the same run: one module run less per domain)."""
+    publish_records asks for it (in the same run: one module run less per domain; with a pipeline, their zone work was
+    done while the bind step wrote)."""
     extra = {}
     if module.params.get('publish_records'):
         from ansible_collections.alicloud_oss.domains.plugins.module_utils import _records  # pylint: disable=import-outside-toplevel
-        extra['records_results'] = _records.records_in_same_run(params, flow, diff, module.check_mode, secrets)
+        extra['records_results'] = _records.records_in_same_run(params, flow, diff, module.check_mode, secrets, pipeline)
     flow.finish(module, results=results, diff=diff, secrets=secrets, **extra)
 
 
@@ -1308,8 +1324,10 @@ def _resolve_extra_zones(flow, params, api, extras, secrets):
         entry.update(dns='alidns' if zone else 'external', zone=zone, zone_unicode=to_unicode(zone) if zone else None)
 
 
-def _run_writes(flow, oss, work, check_mode, secrets, started):
-    """The PutCname / DeleteCname of the work list in the thread pool; an error is its item's own."""
+def _run_writes(flow, oss, work, check_mode, secrets, started, pipeline=None):
+    """The PutCname / DeleteCname of the work list in the thread pool; an error is its item's own. With a pipeline
+    (_records.RecordsPipeline), the domains of Alibaba Cloud DNS go on to their records step as soon as they are bound
+    (_pipelined_writes)."""
     import time  # pylint: disable=import-outside-toplevel
 
     def write(unit):
@@ -1336,7 +1354,8 @@ def _run_writes(flow, oss, work, check_mode, secrets, started):
         item.data['written'] = True
         return None
 
-    for outcome in flow.run(work, write):
+    outcomes = flow.run(work, write) if pipeline is None else _pipelined_writes(flow, work, write, pipeline)
+    for outcome in outcomes:
         if outcome.failed:
             kind, what = outcome.item
             if kind == 'unbind':
@@ -1367,6 +1386,73 @@ def _run_writes(flow, oss, work, check_mode, secrets, started):
                 item.data['moved_from'] = what['bucket']
                 note(item.entry, '%s from bucket %s first (exclusive: it is listed for bucket %s)'
                      % ('would be unbound' if check_mode else 'unbound', what['bucket'], item.settings['bucket']))
+
+
+def _goes_on_to_records(unit):
+    """Whether a unit of the bind writes is a domain whose records the pipeline publishes once it is bound: to be bound
+    (state present), in this account's Alibaba Cloud DNS, its CNAME record not in place yet."""
+    kind, item = unit
+    return kind == 'item' and item.settings['state'] == 'present' and item.data.get('dns') == 'alidns' and bool(item.data.get('zone')) \
+        and not item.data.get('cname_in_place')
+
+
+def _pipelined_writes(flow, work, write, pipeline):
+    """_run_writes' writes with the records step in the same pass: the domains of one zone are bound one after the other
+    by the zone's generator (RecordsPipeline.zone_work), each going on to its CNAME record once its write went through,
+    while the other zones and the other domains are worked on by the same workers. Returns an ItemResult per unit of
+    work, as flow.run() does (a unit whose write raised has it as its error)."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow  # pylint: disable=import-outside-toplevel
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import (  # pylint: disable=import-outside-toplevel
+        ItemResult, error_result, run_interleaved,
+    )
+    outcomes = [None] * len(work)
+
+    def describe(unit, index):
+        return 'domain %s' % unit[1].name if unit[0] == 'item' else 'domain %s' % unit[1]['binding']['domain']
+    zones = {}
+    jobs = []
+    for index, unit in enumerate(work):
+        if _goes_on_to_records(unit):
+            zone = unit[1].data['zone']
+            if zone not in zones:
+                zones[zone] = []
+                jobs.append(('zone', zone))
+            zones[zone].append(index)
+        else:
+            jobs.append(('unit', index))
+
+    def bound(index):
+        """Make the unit's write; True when the domain is bound and may go on to its records."""
+        try:
+            write(work[index])
+        except Exception as exc:  # pylint: disable=broad-except
+            outcomes[index] = error_result(index, work[index], describe, exc)
+            return False
+        outcomes[index] = ItemResult(index, work[index])
+        return work[index][1].data.get('write_error') is None
+
+    def ready(indexes):
+        for index in indexes:
+            if bound(index):
+                entry = work[index][1].entry
+                _flow.set_phase(entry, 'bound')   # as _finish_bind_item will say it: the records step plans from it
+                yield entry
+
+    def start(job):
+        kind, what = job
+        if kind == 'zone':
+            yield from pipeline.zone_work(what, ready(zones[what]))
+        else:
+            bound(what)
+
+    for outcome in run_interleaved(jobs, start, max_workers=flow.concurrency,
+                                   describe=lambda job, index: 'zone %s' % job[1] if job[0] == 'zone' else 'domain %s' % work[job[1]][1].name):
+        if outcome.failed:  # not expected (zone_work keeps its errors): the units the job did not reach share its error
+            kind, what = outcome.item
+            for index in (zones[what] if kind == 'zone' else [what]):
+                if outcomes[index] is None:
+                    outcomes[index] = ItemResult(index, work[index], error=outcome.error)
+    return [outcome if outcome is not None else ItemResult(index, work[index]) for index, outcome in enumerate(outcomes)]
 
 
 def _finish_bind_item(flow, oss, item, check_mode, elapsed, secrets):

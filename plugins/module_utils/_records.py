@@ -1061,30 +1061,90 @@ class StepItem(object):
         return self.entry.get('zone')
 
 
-def records_in_same_run(params, flow, diff, check_mode, secrets=None):
+def records_in_same_run(params, flow, diff, check_mode, secrets=None, pipeline=None):
     """The records step for the domains of Alibaba Cloud DNS whose turn it is, in the run of the step before it
     (oss_bucket_cname's publish_records: one module run less per domain). The domains of other DNS providers are left
     to the records step, which asks DNS what already resolves. progress and diff (keys `records of <domain>`) are
-    updated in place; returns the results of the records step (alidns_record's `results`)."""
+    updated in place; returns the results of the records step (alidns_record's `results`).
+
+    pipeline: the RecordsPipeline whose zone work was done while the bind step wrote (its domains are only finished
+    here, and its API client and pacing are reused)."""
+    worked = pipeline.worked if pipeline is not None else {}
     progress = dict((name, entry) for name, entry in flow.progress.items()
-                    if isinstance(entry, dict) and entry.get('dns') == 'alidns' and step_concerns(entry, 'records', flow.settings_of(entry)))
+                    if isinstance(entry, dict) and entry.get('dns') == 'alidns'
+                    and (name in worked or step_concerns(entry, 'records', flow.settings_of(entry))))
     if not progress:
         return []
-    from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import AlidnsAPI  # pylint: disable=import-outside-toplevel
-    from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudError  # pylint: disable=import-outside-toplevel
-    recorder = PolicyRecorder(params.retry_policy)
-    try:
-        api = AlidnsAPI(params, policy_factory=recorder)
-    except AlicloudError as exc:  # the step before used the same account: only a credential that stopped working
-        for entry in progress.values():
-            _flow.fail(entry, exc, step=STEP_LABELS['records'], secrets=secrets)
-        return []
+    if pipeline is not None and pipeline.api is not None:
+        api, recorder = pipeline.api, pipeline.recorder
+    else:
+        from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudError  # pylint: disable=import-outside-toplevel
+        try:
+            api, recorder = records_api(params)
+        except AlicloudError as exc:  # the step before used the same account: only a credential that stopped working
+            for entry in progress.values():
+                _flow.fail(entry, exc, step=STEP_LABELS['records'], secrets=secrets)
+            return []
     results, records_diff = run_list_step(api, progress, 'records', flow.settings_of, check_mode=check_mode, concurrency=flow.concurrency,
-                                          recorder=recorder, secrets=secrets)
+                                          recorder=recorder, secrets=secrets, worked=worked,
+                                          started=pipeline.started if pipeline is not None else None)
     for side in ('before', 'after'):
         for name, view in records_diff[side].items():
             diff[side]['records of %s' % name] = view
     return results
+
+
+def records_api(params):
+    """The AlidnsAPI of the records step, with the PolicyRecorder through which each write tells its zone's pacer whether
+    the service answered LastOperationNotFinished."""
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._alidns import AlidnsAPI  # pylint: disable=import-outside-toplevel
+    recorder = PolicyRecorder(params.retry_policy)
+    return AlidnsAPI(params, policy_factory=recorder), recorder
+
+
+class RecordsPipeline(object):
+    """The records step of the domains of Alibaba Cloud DNS, made while the step before it (bind) still writes.
+
+    Without it the bind step makes every PutCname first and then every CNAME record: two phases one after the other, each
+    held to its own API's rate limit. With it each zone's domains go on to their records as soon as they are bound
+    (zone_work() below, run by the bind step's workers), so the writes to OSS and to Alibaba Cloud DNS overlap. What is
+    written, and in which order within a zone, is what records_in_same_run() would write after the bind step: the zone is
+    read once before its first domain, each domain's plan reads the listing as the plans before it left it, and the
+    writes of one zone are paced as in run_list_step(). The domains are finished (phase, messages, results) by
+    records_in_same_run(pipeline=...), after the bind step has finished them.
+    """
+
+    def __init__(self, api, recorder, settings_of, clock=None, sleep=None):
+        self.api = api
+        self.recorder = recorder
+        self.settings_of = settings_of
+        self.clock = clock or time.time
+        self.sleep = sleep or time.sleep
+        self.started = self.clock()
+        self.worked = {}   # name -> StepItem, filled by the workers (one zone per worker at a time; distinct keys)
+
+    def zone_work(self, zone, ready):
+        """A generator for run_interleaved(): the records step of one zone. `ready` iterates over the zone's progress
+        entries that are ready for it (in phase bound); iterating it makes the bind write of the next domain, in the
+        calling worker. When the zone cannot be read (or anything else goes wrong here), the rest of `ready` is still
+        iterated, so that every domain is bound, and the domains of the zone get the error."""
+        items = []
+
+        def step_items():
+            for entry in ready:
+                item = StepItem(entry, self.settings_of(entry) or {})
+                self.worked[item.name] = item
+                items.append(item)
+                yield item
+        feed = step_items()
+        try:
+            yield from zone_work(self.api, zone, feed, 'records', False, ZonePacer(self.clock, self.sleep), self.recorder)
+        except Exception as exc:  # pylint: disable=broad-except
+            for item in items:
+                if item.plan is None and item.error is None:
+                    item.error = exc
+            for item in feed:
+                item.error = exc
 
 
 def step_concerns(entry, step, settings):
@@ -1253,9 +1313,12 @@ def run_zone(api, zone, items, step, check_mode=False, pacer=None, recorder=None
 
 def zone_work(api, zone, items, step, check_mode=False, pacer=None, recorder=None):
     """run_zone() as a generator: before each write it yields the time at which the zone's pacer lets the write go, so
-    that the caller can work on other zones meanwhile instead of sleeping."""
+    that the caller can work on other zones meanwhile instead of sleeping. `items` may be an iterator that yields the
+    zone's domains as they become ready (RecordsPipeline)."""
     listing = api.list_zone_records(zone)
+    seen = []
     for item in items:
+        seen.append(item)
         try:
             plan = plan_item(item, step, listing)
         except (PlanError, RecordError, DomainError) as exc:
@@ -1284,8 +1347,8 @@ def zone_work(api, zone, items, step, check_mode=False, pacer=None, recorder=Non
                 if pacer is not None:
                     pacer.after_write(recorder.take() if recorder is not None else 0)
     if not check_mode:
-        yield from reconcile_work(api, zone, [item for item in items if item.error is None], pacer, recorder)
-    return items
+        yield from reconcile_work(api, zone, [item for item in seen if item.error is None], pacer, recorder)
+    return seen
 
 
 STEP_LABELS = {'ownership': 'publish_ownership', 'records': 'records', 'cleanup': 'cleanup'}
@@ -1442,24 +1505,30 @@ def finish_alidns_item(item, step, check_mode, wait):
 
 
 def run_list_step(api, progress, step, settings_of, check_mode=False, concurrency=8, probe=None, clock=None, sleep=None,
-                  recorder=None, secrets=None):
+                  recorder=None, secrets=None, worked=None, started=None):
     """alidns_record in list mode: one step (ownership, records or cleanup) for every domain whose turn it is.
 
     Alibaba Cloud DNS is read once per zone (and the zone list once, when a domain has no zone yet); the zones are worked
     on concurrently and their writes interleaved, the writes of one zone one after the other (ZonePacer). External domains get records to add or to
     remove. progress is updated in place; returns (results in input order, diff {'before': {...}, 'after': {...}}).
+
+    worked: {name: StepItem} of domains whose zone work (plan and writes) was already done in this run (the bind step's
+    pipeline, see records_pipeline()); they are only finished here, with the others.
     """
     clock = clock or time.time
     sleep = sleep or time.sleep
-    started = clock()
+    started = clock() if started is None else started
+    worked = worked or {}
     entries = sorted((entry for entry in progress.values() if isinstance(entry, dict)),
                      key=lambda entry: entry.get('index') if isinstance(entry.get('index'), int) else 1 << 30)
     items = []
     for entry in entries:
         settings = settings_of(entry) or {}
-        if step_concerns(entry, step, settings):
+        if entry.get('name') in worked:
+            items.append(worked[entry['name']])
+        elif step_concerns(entry, step, settings):
             items.append(StepItem(entry, settings))
-    alidns = [item for item in items if item.entry.get('dns') == 'alidns']
+    alidns = [item for item in items if item.entry.get('dns') == 'alidns' and item.entry.get('name') not in worked]
     external = [item for item in items if item.entry.get('dns') != 'alidns']
     for item in alidns:
         if not item.zone:

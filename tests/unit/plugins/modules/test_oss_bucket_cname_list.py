@@ -546,3 +546,105 @@ def test_without_publish_records_the_bind_step_writes_no_record(account, monkeyp
     failed, result = bind(dict(domains=[dict(name='a.example.com')], defaults=dict(bucket='demo-assets')))
     assert not failed and dns.writes == [] and 'records_results' not in result
     assert phases(result) == {'a.example.com': 'bound'} and result['pending']['records'] == 1
+
+
+# --- publish_records: each zone's records written while the other domains are still being bound (the pipeline) ---------
+
+def _records_fake(account, monkeypatch):
+    """ListFakeAlidns for the bind step's reads and its records step, its record writes logged in account.calls (so the
+    order of PutCname and AddDomainRecord can be read from one log)."""
+    from ansible_collections.alicloud_oss.domains.tests.unit.plugins.modules.test_alidns_record_list import ListFakeAlidns
+    dns = ListFakeAlidns()
+    monkeypatch.setattr(_alidns, 'AlidnsAPI', dns)
+    add = dns.add_record
+
+    def logged(zone, record):
+        account.log('add_record', zone, '%s.%s' % (record.rr, zone))
+        return add(zone, record)
+    monkeypatch.setattr(dns, 'add_record', logged)
+    return dns
+
+
+def _order(account):
+    return [(call[0], call[2]) for call in account.calls if call[0] in ('put_cname', 'add_record')]
+
+
+def test_publish_records_writes_a_domains_cname_while_the_next_domains_are_still_being_bound(account, monkeypatch):
+    # Before, the bind step made every PutCname first and every CNAME record after them: two phases, one after the other,
+    # each held to its own API's rate limit. With one worker the order is exact: each domain's CNAME right after its
+    # binding, zone by zone taking turns.
+    _records_fake(account, monkeypatch)
+    domains = names(4) + names(3, 'example.net')
+    args = dict(domains=domains, defaults=dict(bucket='demo-assets'), publish_records=True, concurrency=1)
+    failed, predicted = bind(args, check=True, diff=True)
+    assert not failed, predicted['msg']
+    failed, real = bind(args, diff=True)
+    assert not failed, real['msg']
+    order = _order(account)
+    names_ = [domain['name'] for domain in domains]
+    assert sorted(name for kind, name in order if kind == 'put_cname') == sorted(names_)
+    assert sorted(name for kind, name in order if kind == 'add_record') == sorted(names_)
+    for name in names_:
+        assert order.index(('put_cname', name)) < order.index(('add_record', name))
+    first_record = min(index for index, (kind, dummy) in enumerate(order) if kind == 'add_record')
+    last_binding = max(index for index, (kind, dummy) in enumerate(order) if kind == 'put_cname')
+    assert first_record < last_binding, order
+    # What is written, and what check mode said, are as without the pipeline.
+    assert set(phases(real).values()) == {'records_published'}
+    assert real['diff'] == predicted['diff']
+    assert [r['writes'] for r in real['records_results']] == [r['writes'] for r in predicted['records_results']]
+    assert [step['step'] for step in real['progress']['site000.example.net']['steps']] == ['bind', 'records']
+
+
+def test_publish_records_with_many_workers_publishes_every_cname_once(account, monkeypatch):
+    dns = _records_fake(account, monkeypatch)
+    domains = names(12) + names(9, 'example.net')
+    failed, real = bind(dict(domains=domains, defaults=dict(bucket='demo-assets'), publish_records=True, concurrency=6))
+    assert not failed, real['msg']
+    assert len(dns.writes) == 21 and account.count('put_cname') == 21
+    assert set(phases(real).values()) == {'records_published'}
+    # Per zone, as without the pipeline: one listing for the bind step's checks, one for the records step's plans, one read
+    # back after the CNAMEs were created (a second CNAME at a name is removed).
+    assert sorted(dns.listings) == ['example.com'] * 3 + ['example.net'] * 3
+
+
+def test_a_zone_unreadable_in_the_records_step_still_gets_its_domains_bound_and_fails_only_their_records(account, monkeypatch):
+    dns = _records_fake(account, monkeypatch)
+    listing = dns.list_zone_records
+
+    def flaky(zone, rtype=None):
+        records = listing(zone, rtype)
+        if zone == 'example.net' and dns.listings.count(zone) > 1:   # the bind step's read passes, the records step's fails
+            raise error_from_code('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 'RID-9', 503)
+        return records
+    monkeypatch.setattr(dns, 'list_zone_records', flaky)
+    domains = names(2) + names(3, 'example.net')
+    failed, result = bind(dict(domains=domains, defaults=dict(bucket='demo-assets'), publish_records=True, keep_going=True))
+    assert not failed   # keep_going: the failed domains are named in the result
+    assert sorted(account.bindings['demo-assets']) == sorted(domain['name'] for domain in domains)
+    assert result['failed_domains'] == ['site000.example.net', 'site001.example.net', 'site002.example.net']
+    net = result['progress']['site001.example.net']
+    assert net['error_code'] == 'ServiceUnavailable' and [step['step'] for step in net['steps']] == ['bind', 'records']
+    assert net['binding'] is not None
+    assert phases(result)['site000.example.com'] == 'records_published'
+    assert sorted(name for kind, name in _order(account) if kind == 'add_record') == ['site000.example.com', 'site001.example.com']
+
+
+def test_a_domain_whose_binding_fails_gets_no_record_and_the_rest_of_its_zone_goes_on(account, monkeypatch):
+    _records_fake(account, monkeypatch)
+    put = Client.put_cname
+
+    def refusing(self, domain, certificate=None):
+        if domain == 'site001.example.com':
+            self.account.log('put_cname', self.bucket, domain)
+            raise error_from_code('InternalError', 'The request processing has failed due to some unknown error.', 'RID-8', 500)
+        return put(self, domain, certificate)
+    monkeypatch.setattr(Client, 'put_cname', refusing)
+    failed, result = bind(dict(domains=names(4), defaults=dict(bucket='demo-assets'), publish_records=True, keep_going=True,
+                               concurrency=2))
+    assert not failed and result['failed_domains'] == ['site001.example.com']
+    assert result['progress']['site001.example.com']['error_code'] == 'InternalError'
+    assert [step['step'] for step in result['progress']['site001.example.com']['steps']] == ['bind']
+    assert sorted(name for kind, name in _order(account) if kind == 'add_record') == \
+        ['site000.example.com', 'site002.example.com', 'site003.example.com']
+    assert set(phases(result)[name] for name in ('site000.example.com', 'site002.example.com', 'site003.example.com')) == {'records_published'}
