@@ -251,6 +251,9 @@ def plot_fleets(fleets, path):
     plt.close(fig)
 
 
+API_NAMES = {'oss': 'OSS', 'alidns': 'Alibaba Cloud DNS'}
+
+
 def plot_throttle_runs(throttle, path):
     plt = _pyplot()
     runs = throttle['runs']
@@ -264,7 +267,7 @@ def plot_throttle_runs(throttle, path):
                 ax.plot(times, [per.get(action, 0) for _t, _r, _w, per in timeline], linestyle='--', linewidth=1, label=action)
             first = next((t for t, _r, w, _a in timeline if w > 0), 0)
             ax.plot([first, times[-1]], [0, (times[-1] - first) * run['cap']], color='red', linestyle=':',
-                    label='cap: %d writes/s' % run['cap'])
+                    label='cap: %d writes/s%s' % (run['cap'], ' per API' if run.get('apis') else ''))
             ax.set_ylim(0, max(w for _t, _r, w, _a in timeline) * 1.2 + 1)
         ax.set_xlabel('seconds since the start of the run')
         ax.set_ylabel('cumulative writes')
@@ -333,11 +336,18 @@ def targets_13(results):
     if throttle and 'runs' in throttle:
         for mode, run in sorted(throttle['runs'].items()):
             cap = run['cap']
-            rate = run.get('sustained_rate') or 0
-            rows.append(('Under a %d writes/s cap, %s mode (%d domains): >= 95%% of the cap sustained' % (cap, mode, run['domains']),
-                         '%.2f writes/s = %.1f%% (while writing: %.1f s in %d stretch(es); first to last write %.2f/s = %.1f%%)' % (
-                             rate, 100.0 * rate / cap, run['write_busy'], len(run['phases']), run['achieved_rate'] or 0,
-                             100.0 * (run['achieved_rate'] or 0) / cap), rate >= 0.95 * cap))
+            if 'apis' not in run:   # results of a run that capped all writes together
+                rate = run.get('sustained_rate') or 0
+                rows.append(('Under a %d writes/s cap, %s mode (%d domains): >= 95%% of the cap sustained' % (cap, mode, run['domains']),
+                             '%.2f writes/s = %.1f%% (while writing: %.1f s in %d stretch(es); first to last write %.2f/s = %.1f%%)' % (
+                                 rate, 100.0 * rate / cap, run['write_busy'], len(run['phases']), run['achieved_rate'] or 0,
+                                 100.0 * (run['achieved_rate'] or 0) / cap), rate >= 0.95 * cap))
+            for api, fig in sorted((run.get('apis') or {}).items()):
+                rate = fig.get('sustained_rate') or 0
+                rows.append(('Under a %d writes/s cap on %s, %s mode (%d domains): >= 95%% of the cap sustained' % (
+                    cap, API_NAMES.get(api, api), mode, run['domains']),
+                    '%.2f writes/s = %.1f%% (while writing: %.1f s in %d stretch(es); %.3f attempts per accepted write)' % (
+                        rate, 100.0 * rate / cap, fig['write_busy'], len(fig['phases']), fig['attempts_per_accepted']), rate >= 0.95 * cap))
             rows.append(('Under a %d writes/s cap, %s mode: zero failures' % (cap, mode), '%d failed hosts; %s' % (
                 run['failed_hosts'], _state(run)), _clean(run)))
             rows.append(('Under a %d writes/s cap, %s mode: <= 1.1 attempts per accepted write' % (cap, mode),
@@ -551,18 +561,25 @@ def fleets_section(lines, fleets, docs):
 
 
 def throttle_runs_section(lines, throttle, docs):
+    together = throttle.get('cap_applies_to') == 'all writes together'
+    cap_text = ('all write actions of both APIs together: `throttle_rps: {"writes": %d}`' % throttle['cap'] if together else
+                'the writes of each API on their own, as Alibaba Cloud throttles each product on its own: '
+                '`throttle_rps: {"writes:oss": %d, "writes:alidns": %d}`' % (throttle['cap'], throttle['cap']))
     lines += ['## Writes under a cap', '',
               'A fresh converge of %d domains (spread as in the fleets section: zones of %d, buckets of %d), in list mode and in '
-              'per-host mode (forks %d), while the emulator refuses more than %d writes within any sliding second (all write '
-              'actions of both APIs together: `throttle_rps: {"writes": %d}`), with the usual latency. The collection\'s '
+              'per-host mode (forks %d), while the emulator refuses more than %d writes within any sliding second (%s), with the '
+              'usual latency. The collection\'s '
               '`api_write_rate` is **%s** writes per second (`custom_domain_api_write_rate`), a little below the cap: its '
               'limiter spaces the calls 1/%s s apart when they leave, but the emulator counts them when they arrive, after 20 to '
               '40 ms of latency, so a limit at the cap itself would let the jitter put an eleventh call into a second now and '
               'then; at %s, eleven calls span %.0f ms, more than the 20 ms of jitter can close. The limit is per API '
-              '(OSS, Alidns): in list mode the steps write one API at a time.%s'
-              % (throttle['domains'], throttle['per_zone'], throttle['per_bucket'], throttle['forks'], throttle['cap'], throttle['cap'],
+              '(OSS, Alidns), as the cap%s.%s'
+              % (throttle['domains'], throttle['per_zone'], throttle['per_bucket'], throttle['forks'], throttle['cap'], cap_text,
                  _fmt(throttle['write_rate']), _fmt(throttle['write_rate']), _fmt(throttle['write_rate']),
-                 1000.0 * 10 / throttle['write_rate'] if throttle['write_rate'] else 0, _load(throttle)), '',
+                 1000.0 * 10 / throttle['write_rate'] if throttle['write_rate'] else 0,
+                 ' is not: this measures a client that writes to one API at a time' if together else
+                 '; in list mode the bind step writes to both at once (each domain\'s CNAME record as soon as it is bound)',
+                 _load(throttle)), '',
               '"Sustained" is the accepted writes divided by the time during which writes were being made: from the first to the '
               'last write of each stretch of writes, a stretch ending when no write came for a second (the pause while the next '
               'step\'s module starts is not a write rate); the emulator\'s counters were read every 0.1 s. "First to last" divides '
@@ -577,6 +594,16 @@ def throttle_runs_section(lines, throttle, docs):
             run['write_busy'], _fmt(run.get('sustained_rate')), 100.0 * (run.get('sustained_rate') or 0) / run['cap'],
             _fmt(run.get('achieved_rate')), run['peak_attempt_rate_2s'], _state(run)))
     lines.append('')
+    if any(run.get('apis') for run in throttle['runs'].values()):
+        lines += ['Each API on its own (its accepted writes divided by the time during which it was writing, stretches as above):', '',
+                  '| mode | API | writes accepted | write attempts | attempts per accepted write | writing (s) | sustained (writes/s) '
+                  '| of the cap |', '|---|---|---|---|---|---|---|---|']
+        for mode, run in sorted(throttle['runs'].items()):
+            for api, fig in sorted((run.get('apis') or {}).items()):
+                lines.append('| %s | %s | %d | %d | %.3f | %.1f | %s | %.1f%% |' % (
+                    mode, API_NAMES.get(api, api), fig['accepted_writes'], fig['attempted_writes'], fig['attempts_per_accepted'],
+                    fig['write_busy'], _fmt(fig.get('sustained_rate')), 100.0 * (fig.get('sustained_rate') or 0) / run['cap']))
+        lines.append('')
     for mode, run in sorted(throttle['runs'].items()):
         writes = dict((a, e['writes']) for a, e in sorted(run['calls']['by_action'].items()) if e['writes'])
         per_domain = ', '.join('%s %d (%.3f per domain)' % (a, n, n / float(run['domains'])) for a, n in writes.items())

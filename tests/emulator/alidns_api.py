@@ -91,6 +91,7 @@ def main_domain(name):
 class AlidnsApi:
     version = VERSION  # the API version a request must name (cas_api.CasApi, an RPC API too, names its own)
     product = 'Alidns'  # as the Recommend link of an error names it
+    api_name = 'alidns'  # its key in the fault throttle_rps "writes:<api>"
     host_id = HOST_ID
 
     def __init__(self, emu):

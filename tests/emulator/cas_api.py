@@ -34,6 +34,7 @@ def _bool(value):
 class CasApi(AlidnsApi):
     version = VERSION
     product = 'cas'
+    api_name = 'cas'
     host_id = HOST_ID
 
     def execute(self, call, _req):

@@ -13,8 +13,12 @@ import random
 import threading
 import time
 
-# In throttle_rps: one limit shared by every write action (PutCname, AddDomainRecord, ...), on top of per-action limits.
+# In throttle_rps: one limit shared by every write action (PutCname, AddDomainRecord, ...), on top of per-action limits;
+# "writes:<api>" (writes:oss, writes:alidns, writes:cas): one limit shared by the write actions of that API only. Alibaba
+# Cloud throttles each product on its own (OSS's request limits, Alidns' flow control), which "writes:<api>" models;
+# "writes" is the stricter test of a client that writes to both.
 WRITES_KEY = 'writes'
+APIS = ('oss', 'alidns', 'cas')
 DEFAULTS = {
     'latency_ms': 0, 'jitter_ms': 0, 'error_rate': {'*': 0.0}, 'throttle_rps': {},
     'drop_before_write': 0.0, 'drop_after_write': 0.0, 'last_operation_not_finished': 0.0, 'seed': None,
@@ -67,6 +71,8 @@ class Faults:
                     if not isinstance(value, dict):
                         raise FaultConfigError('%s must be an object {action: value}' % key)
                     for action, number in value.items():
+                        if key == 'throttle_rps' and action.startswith(WRITES_KEY + ':') and action.split(':', 1)[1] not in APIS:
+                            raise FaultConfigError('throttle_rps.%s: the API after "writes:" is one of %s' % (action, ', '.join(APIS)))
                         new[key][action] = _number('%s.%s' % (key, action), number, 1 if key == 'error_rate' else None)
                 elif key == 'seed':
                     new[key] = value
@@ -87,9 +93,10 @@ class Faults:
             extra = self.rng.uniform(0, jitter) if jitter else 0
         return (latency + extra) / 1000.0
 
-    def throttled(self, action, write=False):
+    def throttled(self, action, write=False, api=None):
         """Refuse this call? The limit of its action (or "*"), and for a write also the limit "writes" that all write
-        actions share; a call refused by either limit takes no place in any window."""
+        actions share and the limit "writes:<api>" that the write actions of its API share; a call refused by any limit
+        takes no place in any window."""
         with self.lock:
             limits = self.config['throttle_rps']
             checks = []
@@ -98,6 +105,9 @@ class Faults:
                 checks.append((action, rps))
             if write and WRITES_KEY in limits:
                 checks.append((' all writes', limits[WRITES_KEY]))
+            api_key = '%s:%s' % (WRITES_KEY, api)
+            if write and api and api_key in limits:
+                checks.append((' ' + api_key, limits[api_key]))
             now = time.monotonic()
             windows = []
             for key, rps in checks:

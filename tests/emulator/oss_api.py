@@ -114,6 +114,8 @@ def signature_scheme(req):
 
 
 class OssApi:
+    api_name = 'oss'  # its key in the fault throttle_rps "writes:<api>"
+
     def __init__(self, emu):
         self.emu = emu
 

@@ -148,7 +148,7 @@ class Emulator:
                 time.sleep(delay)
             if early is not None:
                 return early
-            if self.faults.throttled(call.action, call.write):
+            if self.faults.throttled(call.action, call.write, getattr(api, 'api_name', None)):
                 return api.injected(call, 'Throttling')
             code = self.faults.injected_error(call.action)
             if code:

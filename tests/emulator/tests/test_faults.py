@@ -103,6 +103,35 @@ def test_throttle_all_writes_together(emu):
     bucket.put_bucket_cname(PutBucketCnameRequest('wcap.example.com'))
 
 
+def test_throttle_the_writes_of_one_api(emu):
+    """throttle_rps "writes:alidns": one limit shared by the write actions of Alidns; OSS writes are not counted in it."""
+    emu.ok('PUT', 'faults', {'throttle_rps': {'writes:alidns': 2}})
+    client = emu.alidns()
+    bucket = emu.bucket('demo-assets')
+    outcomes = []
+    started = time.monotonic()
+    for i in range(2):
+        bucket.put_bucket_cname(PutBucketCnameRequest('apicap%d.example.com' % i))   # never refused: another API
+    for i in range(3):
+        try:
+            client.add_domain_record(m.AddDomainRecordRequest(domain_name='example.com', rr='apicap%d' % i, type='A',
+                                                              value='192.0.2.%d' % (i + 1)))
+            outcomes.append('ok')
+        except Exception as err:  # pylint: disable=broad-except
+            assert (err.code, err.status_code) == ('Throttling.User', 400)
+            outcomes.append('throttled')
+    bucket.put_bucket_cname(PutBucketCnameRequest('apicap2.example.com'))
+    if time.monotonic() - started < 1.0:
+        assert outcomes == ['ok', 'ok', 'throttled'], outcomes
+    calls = emu.ok('GET', 'calls')['by_action']
+    assert calls['AddDomainRecord']['writes'] == 3 and calls['PutCname']['writes'] == 3
+
+
+def test_throttle_writes_of_an_unknown_api_is_refused(emu):
+    status, body = emu.control('PUT', 'faults', {'throttle_rps': {'writes:ecs': 2}})
+    assert status == 400 and 'writes:ecs' in str(body), body
+
+
 def test_throttle_oss(emu):
     emu.ok('PUT', 'faults', {'throttle_rps': {'ListCname': 5}})
     bucket = emu.bucket('demo-assets')
