@@ -15,6 +15,7 @@
 - run_interleaved() works on items that each go in steps with waits between them (the writes of one DNS zone, spaced by
   the zone's pace): the workers take turns on whichever item is ready first, so that no worker sleeps through one
   item's waits while another item could go on, and the items end together instead of one by one.
+  A step may also wait for another item's step instead of a time (Parking: park(key) until wake(key)).
 - group_by() groups items by a key (bucket, zone) in first-seen order: results and API calls follow the input.
 - Once and Memo share one read among the items that need it (one ListCname per bucket, one zone listing per zone):
   the first caller computes it, callers that arrive meanwhile wait for that same result, and an error is shared too
@@ -167,14 +168,62 @@ def run_items(items, func, max_workers=DEFAULT_MAX_WORKERS, describe=describe_it
     return results
 
 
-def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=describe_item, clock=None, sleep=None):
+class Parking(object):
+    """Lets the items of run_interleaved() wait for work done elsewhere (another thread, another pool) without holding a
+    worker: a step generator that yields parking.park(key) is set aside until parking.wake(key) is called, from any
+    thread (a wake that comes before the park is kept for it; a spurious wake is possible, so the item looks again at
+    what it waits for). close() wakes every parked item and makes park() return at once: the caller calls it when no
+    wake can come any more, and the items must then see that what they waited for will not come (`closed`)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._hooks = None      # (wake, wake_all) of the run, once it started
+        self._early = {}        # key -> wakes before the run started
+        self.closed = False
+
+    @staticmethod
+    def park(key):
+        return _Park(key)
+
+    def wake(self, key):
+        with self._lock:
+            if self._hooks is None:
+                self._early[key] = self._early.get(key, 0) + 1
+                return
+            wake = self._hooks[0]
+        wake(key)
+
+    def close(self):
+        with self._lock:
+            self.closed = True
+            hooks = self._hooks
+        if hooks is not None:
+            hooks[1]()
+
+    def attach(self, wake, wake_all):
+        """run_interleaved(): route the wakes to the run; returns the wakes that came before it."""
+        with self._lock:
+            self._hooks = (wake, wake_all)
+            early, self._early = self._early, {}
+        return early
+
+
+class _Park(object):
+    __slots__ = ('key',)
+
+    def __init__(self, key):
+        self.key = key
+
+
+def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=describe_item, clock=None, sleep=None, parking=None):
     """Work on items that go in steps, the steps of all items interleaved; return [ItemResult] in input order.
 
     start(item) returns a generator that works on the item up to its next step and then yields the time (clock()) at
-    which that step may begin (None or a past time: at once); it returns when the item is done, and its return value is
-    the ItemResult's value. Up to max_workers threads each take the waiting item that is ready first, once its time has
-    come, and run its next step; a worker holds no item while it waits, so an item put back with an earlier time is
-    taken first. An exception is that item's error, as in run_items(); KeyboardInterrupt and SystemExit stop the run.
+    which that step may begin (None or a past time: at once), or parking.park(key) to wait for another item's step (see
+    Parking); it returns when the item is done, and its return value is the ItemResult's value. Up to max_workers
+    threads each take the waiting item that is ready first, once its time has come, and run its next step; a worker
+    holds no item while it waits, so an item put back with an earlier time is taken first. An exception is that item's
+    error, as in run_items(); KeyboardInterrupt and SystemExit stop the run.
     With max_workers <= 1 everything runs in the calling thread. clock and sleep may be injected (tests).
     """
     clock = clock or time.time
@@ -182,8 +231,44 @@ def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=desc
     results = [None] * len(items)
     steps = {}
     waiting = [(0.0, index) for index in range(len(items))]  # a heap of (ready time, index)
+    parked = {}      # key -> [index] of the items waiting for wake(key)
+    early = {}       # key -> wakes that came before the park
     state = dict(busy=0, stop=None)
     turn = threading.Condition()
+
+    def wake(key):
+        with turn:
+            if parked.get(key):
+                heapq.heappush(waiting, (0.0, parked[key].pop(0)))
+                if not parked[key]:
+                    del parked[key]
+                turn.notify_all()
+            else:
+                early[key] = early.get(key, 0) + 1
+
+    def wake_all():
+        with turn:
+            for indexes in parked.values():
+                for index in indexes:
+                    heapq.heappush(waiting, (0.0, index))
+            parked.clear()
+            turn.notify_all()
+
+    def put_back(index, ready):
+        """(turn held) An item after its step: into the heap, or parked until its key is woken."""
+        if isinstance(ready, _Park):
+            if early.get(ready.key) or parking is None or parking.closed:
+                early[ready.key] = max(early.get(ready.key, 0) - 1, 0)
+                ready = 0.0
+            else:
+                parked.setdefault(ready.key, []).append(index)
+                return
+        heapq.heappush(waiting, (ready, index))
+
+    if parking is not None:
+        with turn:
+            for key, count in parking.attach(wake, wake_all).items():
+                early[key] = early.get(key, 0) + count
 
     def wait_for(delay):
         """Wait (turn held) until the first waiting item is ready or another item is put back: a waiting worker holds no
@@ -207,7 +292,7 @@ def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=desc
             return None, ItemResult(index, items[index], value=end.value)
         except Exception as exc:  # pylint: disable=broad-exception-caught
             return None, error_result(index, items[index], describe, exc)
-        return (ready or 0.0), None
+        return (ready if isinstance(ready, _Park) else (ready or 0.0)), None
 
     def take():
         """The next item whose step may begin now (turn held), or None when the run is over."""
@@ -218,8 +303,8 @@ def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=desc
                     state['busy'] += 1
                     return heapq.heappop(waiting)[1]
                 wait_for(delay)
-            elif state['busy']:
-                turn.wait()  # an item being worked on may be put back
+            elif state['busy'] or parked:
+                turn.wait()  # an item being worked on may be put back; a parked one woken (wake(), close())
             else:
                 return None
         return None
@@ -243,7 +328,7 @@ def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=desc
                 if result is not None:
                     results[index] = result
                 else:
-                    heapq.heappush(waiting, (ready, index))
+                    put_back(index, ready)
                 turn.notify_all()
 
     workers = min(int(max_workers or 1), len(items))

@@ -1397,62 +1397,42 @@ def _goes_on_to_records(unit):
 
 
 def _pipelined_writes(flow, work, write, pipeline):
-    """_run_writes' writes with the records step in the same pass: the domains of one zone are bound one after the other
-    by the zone's generator (RecordsPipeline.zone_work), each going on to its CNAME record once its write went through,
-    while the other zones and the other domains are worked on by the same workers. Returns an ItemResult per unit of
-    work, as flow.run() does (a unit whose write raised has it as its error)."""
+    """_run_writes' writes with the records step beside them (RecordsPipeline.run): the PutCname calls in the thread
+    pool as without it, and each domain of Alibaba Cloud DNS handed to its zone's records as soon as its write went
+    through. The domains are bound taking turns among the zones (the first domain of each zone, then the second, ...),
+    so that every zone's records can start early. Returns an ItemResult per unit of work, as flow.run() does."""
     from ansible_collections.alicloud_oss.domains.plugins.module_utils import _flow  # pylint: disable=import-outside-toplevel
-    from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import (  # pylint: disable=import-outside-toplevel
-        ItemResult, error_result, run_interleaved,
-    )
-    outcomes = [None] * len(work)
-
-    def describe(unit, index):
-        return 'domain %s' % unit[1].name if unit[0] == 'item' else 'domain %s' % unit[1]['binding']['domain']
-    zones = {}
-    jobs = []
+    from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import ItemResult, run_items  # pylint: disable=import-outside-toplevel
+    rank = {}
+    counts = {}
     for index, unit in enumerate(work):
         if _goes_on_to_records(unit):
             zone = unit[1].data['zone']
-            if zone not in zones:
-                zones[zone] = []
-                jobs.append(('zone', zone))
-            zones[zone].append(index)
-        else:
-            jobs.append(('unit', index))
+            rank[index] = counts.get(zone, 0)
+            counts[zone] = rank[index] + 1
+            pipeline.add(zone, unit[1].entry)
+    order = sorted(range(len(work)), key=lambda index: (rank.get(index, 0), index))
 
-    def bound(index):
-        """Make the unit's write; True when the domain is bound and may go on to its records."""
+    def bind(index):
+        ok = False
         try:
             write(work[index])
-        except Exception as exc:  # pylint: disable=broad-except
-            outcomes[index] = error_result(index, work[index], describe, exc)
-            return False
-        outcomes[index] = ItemResult(index, work[index])
-        return work[index][1].data.get('write_error') is None
+            ok = work[index][1].data.get('write_error') is None
+        finally:
+            if index in rank:
+                if ok:
+                    _flow.set_phase(work[index][1].entry, 'bound')   # as _finish_bind_item will say: the records step plans from it
+                pipeline.bound(work[index][1].entry, ok)
 
-    def ready(indexes):
-        for index in indexes:
-            if bound(index):
-                entry = work[index][1].entry
-                _flow.set_phase(entry, 'bound')   # as _finish_bind_item will say it: the records step plans from it
-                yield entry
+    def describe(index, position):
+        kind, what = work[index]
+        return 'domain %s' % (what.name if kind == 'item' else what['binding']['domain'])
 
-    def start(job):
-        kind, what = job
-        if kind == 'zone':
-            yield from pipeline.zone_work(what, ready(zones[what]))
-        else:
-            bound(what)
-
-    for outcome in run_interleaved(jobs, start, max_workers=flow.concurrency,
-                                   describe=lambda job, index: 'zone %s' % job[1] if job[0] == 'zone' else 'domain %s' % work[job[1]][1].name):
-        if outcome.failed:  # not expected (zone_work keeps its errors): the units the job did not reach share its error
-            kind, what = outcome.item
-            for index in (zones[what] if kind == 'zone' else [what]):
-                if outcomes[index] is None:
-                    outcomes[index] = ItemResult(index, work[index], error=outcome.error)
-    return [outcome if outcome is not None else ItemResult(index, work[index]) for index, outcome in enumerate(outcomes)]
+    results = pipeline.run(flow.concurrency, lambda: run_items(order, bind, max_workers=flow.concurrency, describe=describe))
+    outcomes = [None] * len(work)
+    for result in results:
+        outcomes[result.item] = ItemResult(result.item, work[result.item], error=result.error)
+    return outcomes
 
 
 def _finish_bind_item(flow, oss, item, check_mode, elapsed, secrets):

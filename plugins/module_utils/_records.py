@@ -1106,12 +1106,12 @@ class RecordsPipeline(object):
     """The records step of the domains of Alibaba Cloud DNS, made while the step before it (bind) still writes.
 
     Without it the bind step makes every PutCname first and then every CNAME record: two phases one after the other, each
-    held to its own API's rate limit. With it each zone's domains go on to their records as soon as they are bound
-    (zone_work() below, run by the bind step's workers), so the writes to OSS and to Alibaba Cloud DNS overlap. What is
-    written, and in which order within a zone, is what records_in_same_run() would write after the bind step: the zone is
-    read once before its first domain, each domain's plan reads the listing as the plans before it left it, and the
-    writes of one zone are paced as in run_list_step(). The domains are finished (phase, messages, results) by
-    records_in_same_run(pipeline=...), after the bind step has finished them.
+    held to its own API's rate limit. With it the bindings are written by one pool of workers (as before) and, by another,
+    each zone's records as soon as its domains are bound (run()), so the writes to OSS and to Alibaba Cloud DNS overlap.
+    What is written, and in which order within a zone, is what records_in_same_run() would write after the bind step:
+    the zone is read once before its first domain, the domains are taken in input order, each plan reads the listing as
+    the plans before it left it, and the writes of one zone are paced as in run_list_step(). The domains are finished
+    (phase, messages, results) by records_in_same_run(pipeline=...), after the bind step has finished them.
     """
 
     def __init__(self, api, recorder, settings_of, clock=None, sleep=None):
@@ -1122,29 +1122,73 @@ class RecordsPipeline(object):
         self.sleep = sleep or time.sleep
         self.started = self.clock()
         self.worked = {}   # name -> StepItem, filled by the workers (one zone per worker at a time; distinct keys)
+        self.parking = None
+        self._zones = {}   # zone -> [entry of each domain, in input order]
+        self._bound = {}   # name -> True (bound: go on) / False (not bound: skip), set by bound()
+        self._taken = {}   # zone -> [StepItem] its worker took (one worker per zone at a time)
 
-    def zone_work(self, zone, ready):
-        """A generator for run_interleaved(): the records step of one zone. `ready` iterates over the zone's progress
-        entries that are ready for it (in phase bound); iterating it makes the bind write of the next domain, in the
-        calling worker. When the zone cannot be read (or anything else goes wrong here), the rest of `ready` is still
-        iterated, so that every domain is bound, and the domains of the zone get the error."""
-        items = []
+    def add(self, zone, entry):
+        """A domain whose records the pipeline publishes once bound() says it is bound."""
+        self._zones.setdefault(zone, []).append(entry)
 
-        def step_items():
-            for entry in ready:
+    def bound(self, entry, ok):
+        """The bind write of the domain is done (ok: bound, its records may go; else they are skipped). Any thread."""
+        self._bound[entry['name']] = bool(ok)
+        self.parking.wake(entry['zone'])
+
+    def run(self, concurrency, bind):
+        """Run bind() (the writes of the step before, which call bound() for each domain added) in this thread while the
+        zones' records are written by up to `concurrency` workers of another; return bind()'s return value once both are
+        done. KeyboardInterrupt and SystemExit raised in either pass through."""
+        from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import Parking  # pylint: disable=import-outside-toplevel
+        self.parking = Parking()
+        zones = list(self._zones)
+        outcome = {}
+
+        def records():
+            try:
+                run_interleaved(zones, self.zone_work, max_workers=concurrency, describe=lambda zone, index: 'zone %s' % zone,
+                                clock=self.clock, sleep=self.sleep, parking=self.parking)
+            except BaseException as exc:  # pylint: disable=broad-except
+                outcome['error'] = exc
+        thread = threading.Thread(target=records, name='alicloud-records', daemon=True)
+        thread.start()
+        try:
+            value = bind()
+        finally:
+            self.parking.close()
+            thread.join()
+        if 'error' in outcome:
+            raise outcome['error']
+        return value
+
+    def _ready(self, zone):
+        """The zone's domains that are bound, in input order, as StepItems; while the next one is not yet bound, a wait
+        (Parking.park) for run_interleaved."""
+        for entry in self._zones[zone]:
+            while entry['name'] not in self._bound and not self.parking.closed:
+                yield self.parking.park(zone)
+            if self._bound.get(entry['name']):
                 item = StepItem(entry, self.settings_of(entry) or {})
                 self.worked[item.name] = item
-                items.append(item)
+                self._taken.setdefault(zone, []).append(item)
                 yield item
-        feed = step_items()
+
+    def zone_work(self, zone):
+        """run_interleaved()'s generator for one zone: zone_work() over the zone's domains as they are bound. When the zone
+        cannot be read (or anything else goes wrong here), its domains get the error, those bound later too."""
+        feed = self._ready(zone)
         try:
             yield from zone_work(self.api, zone, feed, 'records', False, ZonePacer(self.clock, self.sleep), self.recorder)
         except Exception as exc:  # pylint: disable=broad-except
-            for item in items:
+            for item in self._taken.get(zone, []):
                 if item.plan is None and item.error is None:
                     item.error = exc
             for item in feed:
-                item.error = exc
+                if isinstance(item, StepItem):
+                    item.error = exc
+                else:
+                    yield item
 
 
 def step_concerns(entry, step, settings):
@@ -1314,10 +1358,14 @@ def run_zone(api, zone, items, step, check_mode=False, pacer=None, recorder=None
 def zone_work(api, zone, items, step, check_mode=False, pacer=None, recorder=None):
     """run_zone() as a generator: before each write it yields the time at which the zone's pacer lets the write go, so
     that the caller can work on other zones meanwhile instead of sleeping. `items` may be an iterator that yields the
-    zone's domains as they become ready (RecordsPipeline)."""
+    zone's domains as they become ready (RecordsPipeline); what it yields that is not a StepItem (a wait for the next
+    domain) is yielded on to the caller."""
     listing = api.list_zone_records(zone)
     seen = []
     for item in items:
+        if not isinstance(item, StepItem):
+            yield item
+            continue
         seen.append(item)
         try:
             plan = plan_item(item, step, listing)

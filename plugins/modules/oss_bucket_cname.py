@@ -162,6 +162,9 @@ options:
         M(alicloud_oss.domains.alidns_record) with O(alicloud_oss.domains.alidns_record#module:step=records) would do next,
         without another module run (the role C(alicloud_oss.domains.custom_domain) does this). The records step still
         runs for the domains of other DNS providers, and has nothing to do for these.
+      - In step V(bind) (not in check mode), each domain's records are written as soon as the domain is bound, while the
+        other domains are still being bound, so that the writes to OSS and to Alibaba Cloud DNS overlap (each API keeps its
+        own rate limit, O(api_write_rate)). The writes of one zone stay one after the other, as in the records step.
       - Needs the permissions of that step (C(alidns:AddDomainRecord) and the others it uses).
       - Changes to the records appear in the diff under C(records of <domain>), and what the records step did in
         RV(records_results).

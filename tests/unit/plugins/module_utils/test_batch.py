@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudError, AlicloudNotFoundError
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._batch import (
-    ItemError, ItemResult, Memo, Once, describe_item, group_by, run_interleaved, run_items,
+    ItemError, ItemResult, Memo, Once, Parking, describe_item, group_by, run_interleaved, run_items,
 )
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._domain import DomainError
 from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import FakeClock
@@ -529,3 +529,53 @@ def test_memo_error_is_known():
     with pytest.raises(KeyError):
         memo.get('x')
     assert memo.computed == 1
+
+
+# --- Parking: items of run_interleaved() that wait for work done elsewhere ----------------------------------------------
+
+def test_a_parked_item_holds_no_worker_and_goes_on_when_woken_from_another_thread():
+    parking = Parking()
+    done = []
+    ready = threading.Event()
+
+    def start(item):
+        if item == 'waiter':
+            while not ready.is_set():
+                yield parking.park('k')
+            done.append('waiter')
+        else:
+            done.append(item)
+            yield 0.0
+            done.append(item + '-2')
+
+    def other():
+        time.sleep(0.05)
+        ready.set()
+        parking.wake('k')
+    thread = threading.Thread(target=other)
+    thread.start()
+    results = run_interleaved(['waiter', 'a'], start, max_workers=1, parking=parking)
+    thread.join()
+    assert all(result.ok for result in results)
+    # With one worker, 'a' ran both its steps while 'waiter' was parked.
+    assert done == ['a', 'a-2', 'waiter']
+
+
+def test_a_wake_before_the_park_is_kept_and_close_releases_every_parked_item():
+    parking = Parking()
+    parking.wake('early')          # before the run: kept for its park
+    seen = []
+
+    def start(item):
+        yield parking.park(item)
+        seen.append((item, parking.closed))
+
+    def closer():
+        time.sleep(0.05)
+        parking.close()
+    thread = threading.Thread(target=closer)
+    thread.start()
+    results = run_interleaved(['early', 'never-woken'], start, max_workers=2, parking=parking)
+    thread.join()
+    assert all(result.ok for result in results)
+    assert sorted(seen) == [('early', False), ('never-woken', True)]

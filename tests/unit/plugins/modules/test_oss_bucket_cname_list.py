@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import datetime
 import threading
+import time
 
 import pytest
 
@@ -571,11 +572,27 @@ def _order(account):
 
 def test_publish_records_writes_a_domains_cname_while_the_next_domains_are_still_being_bound(account, monkeypatch):
     # Before, the bind step made every PutCname first and every CNAME record after them: two phases, one after the other,
-    # each held to its own API's rate limit. With one worker the order is exact: each domain's CNAME right after its
-    # binding, zone by zone taking turns.
+    # each held to its own API's rate limit. Here the last binding waits (up to 10 s) until a CNAME record was written:
+    # with the pipeline one is, while that binding is still in flight; without it the wait runs out and the order shows it.
     _records_fake(account, monkeypatch)
     domains = names(4) + names(3, 'example.net')
-    args = dict(domains=domains, defaults=dict(bucket='demo-assets'), publish_records=True, concurrency=1)
+    last = domains[-1]['name']
+    record_written = threading.Event()
+    put = Client.put_cname
+
+    def slow_last(self, domain, certificate=None):
+        if domain == last:
+            record_written.wait(10)
+        return put(self, domain, certificate)
+    monkeypatch.setattr(Client, 'put_cname', slow_last)
+    log = account.log
+
+    def watching(*call):
+        log(*call)
+        if call[0] == 'add_record':
+            record_written.set()
+    monkeypatch.setattr(account, 'log', watching)
+    args = dict(domains=domains, defaults=dict(bucket='demo-assets'), publish_records=True, concurrency=2)
     failed, predicted = bind(args, check=True, diff=True)
     assert not failed, predicted['msg']
     failed, real = bind(args, diff=True)
@@ -586,14 +603,36 @@ def test_publish_records_writes_a_domains_cname_while_the_next_domains_are_still
     assert sorted(name for kind, name in order if kind == 'add_record') == sorted(names_)
     for name in names_:
         assert order.index(('put_cname', name)) < order.index(('add_record', name))
-    first_record = min(index for index, (kind, dummy) in enumerate(order) if kind == 'add_record')
-    last_binding = max(index for index, (kind, dummy) in enumerate(order) if kind == 'put_cname')
-    assert first_record < last_binding, order
+    assert order.index(('add_record', domains[0]['name'])) < order.index(('put_cname', last)), order
     # What is written, and what check mode said, are as without the pipeline.
     assert set(phases(real).values()) == {'records_published'}
     assert real['diff'] == predicted['diff']
     assert [r['writes'] for r in real['records_results']] == [r['writes'] for r in predicted['records_results']]
     assert [step['step'] for step in real['progress']['site000.example.net']['steps']] == ['bind', 'records']
+
+
+def test_publish_records_binds_the_domains_of_one_zone_concurrently(account, monkeypatch):
+    # The records of one zone are written one after the other; its bindings are not held back by them.
+    _records_fake(account, monkeypatch)
+    state = dict(inflight=0, most=0)
+    lock = threading.Lock()
+    put = Client.put_cname
+
+    def counted(self, domain, certificate=None):
+        with lock:
+            state['inflight'] += 1
+            state['most'] = max(state['most'], state['inflight'])
+        try:
+            time.sleep(0.02)
+            return put(self, domain, certificate)
+        finally:
+            with lock:
+                state['inflight'] -= 1
+    monkeypatch.setattr(Client, 'put_cname', counted)
+    failed, real = bind(dict(domains=names(12), defaults=dict(bucket='demo-assets'), publish_records=True, concurrency=4))
+    assert not failed, real['msg']
+    assert state['most'] >= 2, state
+    assert set(phases(real).values()) == {'records_published'}
 
 
 def test_publish_records_with_many_workers_publishes_every_cname_once(account, monkeypatch):
