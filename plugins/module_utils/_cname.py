@@ -1424,7 +1424,7 @@ def _pipelined_writes(flow, work, write, pipeline):
                     _flow.set_phase(work[index][1].entry, 'bound')   # as _finish_bind_item will say: the records step plans from it
                 pipeline.bound(work[index][1].entry, ok)
 
-    def describe(index, position):
+    def describe(index, dummy):
         kind, what = work[index]
         return 'domain %s' % (what.name if kind == 'item' else what['binding']['domain'])
 
