@@ -257,12 +257,12 @@ def run_interleaved(items, start, max_workers=DEFAULT_MAX_WORKERS, describe=desc
     def put_back(index, ready):
         """(turn held) An item after its step: into the heap, or parked until its key is woken."""
         if isinstance(ready, _Park):
-            if early.get(ready.key) or parking is None or parking.closed:
-                early[ready.key] = max(early.get(ready.key, 0) - 1, 0)
-                ready = 0.0
-            else:
+            if early.get(ready.key):
+                early[ready.key] -= 1
+            elif parking is not None and not parking.closed:
                 parked.setdefault(ready.key, []).append(index)
                 return
+            ready = 0.0
         heapq.heappush(waiting, (ready, index))
 
     if parking is not None:

@@ -1075,7 +1075,7 @@ def records_in_same_run(params, flow, diff, check_mode, secrets=None, pipeline=N
                     and (name in worked or step_concerns(entry, 'records', flow.settings_of(entry))))
     if not progress:
         return []
-    if pipeline is not None and pipeline.api is not None:
+    if pipeline is not None:
         api, recorder = pipeline.api, pipeline.recorder
     else:
         from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudError  # pylint: disable=import-outside-toplevel

@@ -72,21 +72,27 @@ def test_throttle_alidns(emu):
     assert client.describe_domain_info(m.DescribeDomainInfoRequest(domain_name='example.com')).status_code == 200  # per action
 
 
-def test_throttle_all_writes_together(emu):
-    """throttle_rps "writes": one limit shared by every write action, across OSS and Alidns; reads are not limited."""
-    emu.ok('PUT', 'faults', {'throttle_rps': {'writes': 2}})
-    client = emu.alidns()
-    bucket = emu.bucket('demo-assets')
+def add_records(client, prefix, count):
+    """AddDomainRecord `count` times (A records <prefix>0, <prefix>1, ...): 'ok' or 'throttled' (Throttling.User) each."""
     outcomes = []
-    started = time.monotonic()
-    for i in range(3):
+    for i in range(count):
         try:
-            client.add_domain_record(m.AddDomainRecordRequest(domain_name='example.com', rr='wcap%d' % i, type='A',
+            client.add_domain_record(m.AddDomainRecordRequest(domain_name='example.com', rr='%s%d' % (prefix, i), type='A',
                                                               value='192.0.2.%d' % (i + 1)))
             outcomes.append('ok')
         except Exception as err:  # pylint: disable=broad-except
             assert (err.code, err.status_code) == ('Throttling.User', 400)
             outcomes.append('throttled')
+    return outcomes
+
+
+def test_throttle_all_writes_together(emu):
+    """throttle_rps "writes": one limit shared by every write action, across OSS and Alidns; reads are not limited."""
+    emu.ok('PUT', 'faults', {'throttle_rps': {'writes': 2}})
+    client = emu.alidns()
+    bucket = emu.bucket('demo-assets')
+    started = time.monotonic()
+    outcomes = add_records(client, 'wcap', 3)
     try:
         bucket.put_bucket_cname(PutBucketCnameRequest('wcap.example.com'))
         outcomes.append('ok')
@@ -108,18 +114,10 @@ def test_throttle_the_writes_of_one_api(emu):
     emu.ok('PUT', 'faults', {'throttle_rps': {'writes:alidns': 2}})
     client = emu.alidns()
     bucket = emu.bucket('demo-assets')
-    outcomes = []
     started = time.monotonic()
     for i in range(2):
         bucket.put_bucket_cname(PutBucketCnameRequest('apicap%d.example.com' % i))   # never refused: another API
-    for i in range(3):
-        try:
-            client.add_domain_record(m.AddDomainRecordRequest(domain_name='example.com', rr='apicap%d' % i, type='A',
-                                                              value='192.0.2.%d' % (i + 1)))
-            outcomes.append('ok')
-        except Exception as err:  # pylint: disable=broad-except
-            assert (err.code, err.status_code) == ('Throttling.User', 400)
-            outcomes.append('throttled')
+    outcomes = add_records(client, 'apicap', 3)
     bucket.put_bucket_cname(PutBucketCnameRequest('apicap2.example.com'))
     if time.monotonic() - started < 1.0:
         assert outcomes == ['ok', 'ok', 'throttled'], outcomes
