@@ -16,6 +16,8 @@ _alicloud. Writes are made safe to retry: after an answer was lost, an add re-re
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import time
+
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import (
     USER_AGENT, AlicloudAuthError, AlicloudConnectionError, AlicloudError, AlicloudNotFoundError, AlicloudServiceError,
     AlicloudValidationError, error_from_code, split_endpoint,
@@ -224,6 +226,11 @@ class AlidnsAPI(object):
             codes = [line.get('LineCode') for line in ((body.get('RecordLines') or {}).get('RecordLine') or []) if line.get('LineCode')]
         return dict(zone=zone, edition=body.get('VersionCode'), edition_name=body.get('VersionName'), min_ttl=min_ttl,
                     lines=codes)
+
+    def zone_turns(self, zone, clock=time.time, sleep=time.sleep):
+        """The _ratelimit.ZoneTurns of a zone of this account: the writers of every process of the controller take turns
+        (_records.ZonePacer)."""
+        return _ratelimit.zone_turns_for(self.params, zone, clock=clock, sleep=sleep)
 
     def find_zone(self, fqdn):
         """The longest zone of the account that contains fqdn; AlicloudNotFoundError naming the candidates if none."""

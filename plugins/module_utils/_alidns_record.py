@@ -108,7 +108,8 @@ def run_alidns_record(module):
 
     done = []
     try:
-        plan = ensure_record_set(AlidnsAPI(params), spec, check_mode=module.check_mode, done=done)
+        recorder = PolicyRecorder(params.retry_policy)
+        plan = ensure_record_set(AlidnsAPI(params, policy_factory=recorder), spec, check_mode=module.check_mode, done=done, recorder=recorder)
     except MissingSdkError as exc:
         module.fail_json(msg=missing_required_lib(str(exc)), exception=exc.tb, **result)
     except PlanError as exc:

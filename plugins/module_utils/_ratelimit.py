@@ -176,6 +176,55 @@ def _write_all(fd, data):
         view = view[written:]
 
 
+def open_file(path):
+    """A schedule file for reading and writing (made 0600 if missing; a symlink in its place is not followed)."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
+    return os.open(path, flags, 0o600)
+
+
+def prepare_file(directory, path, default_directory):
+    """Make the directory (0700) and the file at path; None when the file can be shared, else why not."""
+    if not HAS_FCNTL:
+        return 'fcntl (file locks) is not available on this system'
+    try:
+        os.makedirs(directory, 0o700)
+    except OSError as exc:
+        if exc.errno != errno.EEXIST:
+            return 'the directory %s cannot be created (%s)' % (directory, exc.strerror or exc)
+    problem = directory_problem(directory, default_directory)
+    if problem:
+        return problem
+    try:
+        os.close(open_file(path))
+    except (IOError, OSError) as exc:
+        return 'the file %s cannot be opened for writing (%s)' % (path, exc.strerror or exc)
+    return None
+
+
+def directory_problem(directory, default_directory):
+    """Why the directory must not hold the schedule files, or None.
+
+    The default directory sits in a temporary directory every user can write to: someone else could have made it
+    (or a symlink in its place) to feed us a schedule that stalls every run, so it must be a directory of ours that
+    nobody else can write. A directory the caller chose is trusted as it is (a team may share one on purpose).
+    """
+    try:
+        info = os.lstat(directory) if default_directory else os.stat(directory)
+    except OSError as exc:
+        return 'the directory %s cannot be read (%s)' % (directory, exc.strerror or exc)
+    if not stat.S_ISDIR(info.st_mode):
+        return '%s is not a directory' % directory
+    if default_directory and hasattr(os, 'getuid'):
+        if info.st_uid != os.getuid():
+            return 'the directory %s belongs to another user (uid %s)' % (directory, info.st_uid)
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            try:
+                os.chmod(directory, 0o700)
+            except OSError as exc:
+                return 'the directory %s is open to other users and cannot be made private (%s)' % (directory, exc.strerror or exc)
+    return None
+
+
 class RateLimiter(object):
     """A GCRA limiter of `rate_per_second` calls (None or 0: no limit) with `burst` calls allowed back to back.
 
@@ -224,52 +273,14 @@ class RateLimiter(object):
 
     def _prepare(self):
         """Make the directory (0700) and the file, or fall back to the in-process schedule, saying why."""
-        if not HAS_FCNTL:
-            self._fall_back('fcntl (file locks) is not available on this system')
-            return
-        try:
-            os.makedirs(self.directory, 0o700)
-        except OSError as exc:
-            if exc.errno != errno.EEXIST:
-                self._fall_back('the directory %s cannot be created (%s)' % (self.directory, exc.strerror or exc))
-                return
-        problem = self._directory_problem()
+        problem = prepare_file(self.directory, self.path, self._default_directory)
         if problem:
             self._fall_back(problem)
             return
-        try:
-            os.close(self._open())
-        except (IOError, OSError) as exc:
-            self._fall_back('the file %s cannot be opened for writing (%s)' % (self.path, exc.strerror or exc))
-            return
         self.shared = True
 
-    def _directory_problem(self):
-        """Why the directory must not hold the schedule, or None.
-
-        The default directory sits in a temporary directory every user can write to: someone else could have made it
-        (or a symlink in its place) to feed us a schedule that stalls every run, so it must be a directory of ours that
-        nobody else can write. A directory the caller chose is trusted as it is (a team may share one on purpose).
-        """
-        try:
-            info = os.lstat(self.directory) if self._default_directory else os.stat(self.directory)
-        except OSError as exc:
-            return 'the directory %s cannot be read (%s)' % (self.directory, exc.strerror or exc)
-        if not stat.S_ISDIR(info.st_mode):
-            return '%s is not a directory' % self.directory
-        if self._default_directory and hasattr(os, 'getuid'):
-            if info.st_uid != os.getuid():
-                return 'the directory %s belongs to another user (uid %s)' % (self.directory, info.st_uid)
-            if stat.S_IMODE(info.st_mode) & 0o077:
-                try:
-                    os.chmod(self.directory, 0o700)
-                except OSError as exc:
-                    return 'the directory %s is open to other users and cannot be made private (%s)' % (self.directory, exc.strerror or exc)
-        return None
-
     def _open(self):
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
-        return os.open(self.path, flags, 0o600)
+        return open_file(self.path)
 
     # -- reservation -----------------------------------------------------------------------------------------------
 
@@ -332,6 +343,165 @@ class RateLimiter(object):
 
     def __repr__(self):
         return 'RateLimiter(rate=%r, burst=%r, name=%r, shared=%r)' % (self.rate, self.burst, self.name, self.shared)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# One write at a time to a zone of Alibaba Cloud DNS, across the processes of the controller
+
+ZONE_TURN_MAX_WAIT = 30.0   # s: a turn held longer (a process hung in a write) is not waited for any longer
+ZONE_TURN_POLL = 0.01       # s between two tries to take a turn another process holds
+ZONE_STATE_STALE = 3600.0   # s: a zone's pace learned longer ago than this is forgotten (the zone may be faster now)
+
+
+class ZoneTurns(object):
+    """The turns of the writers of one zone: Alibaba Cloud DNS refuses a write to a zone while the zone's previous write
+    is being applied (LastOperationNotFinished), so the writers of every process of the controller (Ansible forks, each
+    writing the record of its own host) take turns, and share what _records.ZonePacer learned of the zone's pace.
+
+    take() waits (polling, at most `max_wait` seconds) for an exclusive lock on the zone's file and returns the pace kept
+    in it ({'last': end of the zone's last write, 'gap': seconds to leave after it, 'floor': the largest gap refused});
+    the lock is held through the write and released by give(pace), which stores the new pace. A process that dies during
+    its write loses its lock with it (the kernel releases it). peek() reads the pace without a turn (to order the zones of
+    a run). A zone with no pace of its own yet starts from the account's (`account_key`): the pace of the last zone of the
+    account that was refused a write ({'last': None, ...}), so that each new zone does not learn it again with refusals.
+    Times are readings of `clock`. The files are kept like the rate limiters' schedules (keys hashed); when they cannot
+    be used the turns are not shared (`shared` false, `fallback_reason`) and take() returns None. Turns only spare
+    refusals: a writer that cannot get one in time writes anyway, and the retry policy does the rest.
+    """
+
+    def __init__(self, key, account_key=None, directory=None, clock=time.time, sleep=time.sleep, max_wait=ZONE_TURN_MAX_WAIT,
+                 poll=ZONE_TURN_POLL):
+        self.name = key_name(key)
+        self.directory = directory or default_directory()
+        self.path = os.path.join(self.directory, self.name)
+        self.account_path = os.path.join(self.directory, key_name(account_key)) if account_key is not None else None
+        self._clock = clock
+        self._sleep = sleep
+        self.max_wait = max_wait
+        self.poll = poll
+        self._fd = None
+        self.waited = 0.0      # seconds spent waiting for turns held by other writers
+        self.timeouts = 0      # turns not got within max_wait (written anyway)
+        problem = prepare_file(self.directory, self.path, directory is None)
+        self.shared = problem is None
+        self.fallback_reason = ('%s; the writes to the zone take turns within this process only' % problem) if problem else None
+
+    @property
+    def held(self):
+        return self._fd is not None
+
+    def _parse(self, data, names=('last', 'gap', 'floor')):
+        try:
+            state = json.loads(data.decode('utf-8'))
+            pace = dict((name, float(state[name])) for name in names + ('updated',))
+        except (ValueError, TypeError, KeyError, AttributeError, UnicodeError):
+            return None
+        if not all(math.isfinite(value) for value in pace.values()):
+            return None
+        now = self._clock()
+        if pace['updated'] > now or now - pace['updated'] > ZONE_STATE_STALE or pace.get('last', now) > now:
+            return None  # a clock set back, a file from elsewhere, or a pace learned too long ago: learn again
+        if pace['gap'] < 0 or pace['floor'] < 0:
+            return None
+        del pace['updated']
+        return pace
+
+    def _read(self, path, names=('last', 'gap', 'floor')):
+        try:
+            with open(path, 'rb') as handle:
+                return self._parse(handle.read(), names)
+        except (IOError, OSError):
+            return None
+
+    def _account_pace(self):
+        if self.account_path is None:
+            return None
+        pace = self._read(self.account_path, ('gap', 'floor'))
+        if pace is not None:
+            pace['last'] = None
+        return pace
+
+    def peek(self):
+        """The zone's pace as its file holds it now, else the account's (None: none known, or not shared)."""
+        if not self.shared:
+            return None
+        return self._read(self.path) or self._account_pace()
+
+    def take(self):
+        """Wait for the zone's turn (at most max_wait seconds); return the pace as peek() does (None when none is known,
+        the turns are not shared, or the turn could not be had in time)."""
+        if not self.shared or self._fd is not None:
+            return None
+        try:
+            fd = open_file(self.path)
+        except (IOError, OSError) as exc:
+            self.shared = False
+            self.fallback_reason = 'the file %s cannot be opened (%s); the writes to the zone take turns within this process only' % (
+                self.path, exc.strerror or exc)
+            return None
+        started = self._clock()
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except (IOError, OSError) as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    os.close(fd)
+                    return None
+            waited = self._clock() - started
+            if waited >= self.max_wait:
+                self.timeouts += 1
+                self.waited += waited
+                os.close(fd)
+                return None
+            self._sleep(self.poll)
+        self.waited += self._clock() - started
+        self._fd = fd
+        try:
+            return self._parse(_read_all(fd)) or self._account_pace()
+        except (IOError, OSError):
+            return None
+
+    def give(self, pace):
+        """Store the zone's pace ({'last', 'gap', 'floor'}) and end the turn; nothing when no turn is held. A pace with a
+        floor (the zone refused a write) becomes the account's too."""
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
+            now = self._clock()
+            _store(fd, {'v': FILE_VERSION, 'last': pace['last'], 'gap': pace['gap'], 'floor': pace['floor'], 'updated': now})
+            if self.account_path is not None and pace['floor'] > 0:
+                account = open_file(self.account_path)
+                try:
+                    fcntl.flock(account, fcntl.LOCK_EX)
+                    _store(account, {'v': FILE_VERSION, 'gap': pace['gap'], 'floor': pace['floor'], 'updated': now})
+                finally:
+                    os.close(account)
+        except (IOError, OSError, KeyError, TypeError, ValueError):
+            pass  # the pace is only advice: the next writer learns it again
+        finally:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+    def __repr__(self):
+        return 'ZoneTurns(name=%r, shared=%r)' % (self.name, self.shared)
+
+
+def _store(fd, state):
+    data = json.dumps(state).encode('utf-8')
+    os.lseek(fd, 0, os.SEEK_SET)
+    _write_all(fd, data)
+    os.ftruncate(fd, len(data))
+
+
+def zone_turns_for(params, zone, clock=time.time, sleep=time.sleep, directory=None):
+    """The ZoneTurns of (account of `params` for Alibaba Cloud DNS, zone)."""
+    account = account_identity(params, 'alidns')
+    return ZoneTurns(('%s\n%s' % (account, (zone or '').lower().rstrip('.')), 'alidns', 'zone'), account_key=(account, 'alidns', 'zones'),
+                     directory=directory, clock=clock, sleep=sleep)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -693,32 +693,42 @@ def set_view(spec, records):
     return dict(record=spec.fqdn, type=spec.type, line=spec.line, records=entries)
 
 
-def apply_plan(api, zone, plan, done=None):
+def apply_plan(api, zone, plan, done=None, pacer=None, recorder=None):
     """Carry out the plan with api (update_record, add_record, delete_record); new records get their ids.
 
-    `done` (a list) collects the writes made so far, so a caller can report partial progress after an error.
+    `done` (a list) collects the writes made so far, so a caller can report partial progress after an error. With a
+    ZonePacer each write takes its turn and pace (the writes of other processes to the zone, `recorder` telling the
+    pacer about refusals).
     """
     done = [] if done is None else done
+
+    def write(action, record, call):
+        try:
+            if pacer is not None:
+                pacer.begin()
+            value = call()
+        finally:
+            if pacer is not None:
+                pacer.after_write(recorder.take() if recorder is not None else 0)
+        done.append((action, record))
+        return value
+
     for dummy, new in plan.updates:
-        api.update_record(zone, new)
-        done.append(('update', new))
+        write('update', new, lambda new=new: api.update_record(zone, new))
     for new in plan.creates:
-        new.record_id = api.add_record(zone, new)
-        done.append(('create', new))
+        new.record_id = write('create', new, lambda new=new: api.add_record(zone, new))
         if new.status == 'DISABLE':
             # AddDomainRecord has no status: a value added to a paused set is paused right after.
-            api.set_record_status(zone, new)
-            done.append(('status', new))
+            write('status', new, lambda new=new: api.set_record_status(zone, new))
     for old in plan.deletes:
-        api.delete_record(zone, old)
-        done.append(('delete', old))
+        write('delete', old, lambda old=old: api.delete_record(zone, old))
     return done
 
 
 ZONE_MISSING = 'InvalidDomainName.NoExist'
 
 
-def ensure_record_set(api, spec, check_mode=False, done=None):
+def ensure_record_set(api, spec, check_mode=False, done=None, recorder=None):
     """Find the zone if needed, read the name, plan, and (unless check_mode) write. Returns the Plan.
 
     Before the first write a TTL below 600 is checked against the minimum of the zone's edition (PlanError naming ttl).
@@ -742,7 +752,7 @@ def ensure_record_set(api, spec, check_mode=False, done=None):
     if plan.changed:
         check_zone_ttl(api, spec, plan)
     if plan.changed and not check_mode:
-        apply_plan(api, spec.zone, plan, done)
+        apply_plan(api, spec.zone, plan, done, zone_pacer(api, spec.zone, time.time, time.sleep), recorder)
     return plan
 
 
@@ -978,20 +988,39 @@ class ZonePacer(object):
     refusal the gap grows by half at least, or to halfway to the time the accepted retry took; after an accepted write it
     shrinks towards a tenth above the floor. The gap settles just above what the zone needs, so that few writes need a
     retry.
+
+    With `turns` (_ratelimit.ZoneTurns) the writers of every process of the controller that write to the zone take
+    turns, and the gap, the floor and the end of the zone's last write are theirs together: Ansible forks that each write
+    one domain of a zone pace each other as the threads of one list-mode run do. A write goes between begin() and
+    after_write().
     """
 
-    def __init__(self, clock, sleep):
+    def __init__(self, clock, sleep, turns=None):
         self.clock = clock
         self.sleep = sleep
+        self.turns = turns
         self.gap = 0.0
         self.floor = 0.0
         self.last = None
         self.refusals = 0
 
+    def _learned(self, pace):
+        """Take the pace the other writers of the zone left (ZoneTurns), when it is newer than this pacer's; a pace without
+        `last` (the account's, the zone has none yet) only when this pacer has learned nothing yet."""
+        if not pace:
+            return
+        if pace['last'] is None:
+            if self.last is None and not self.refusals:
+                self.gap, self.floor = pace['gap'], pace['floor']
+        elif self.last is None or pace['last'] >= self.last:
+            self.last, self.gap, self.floor = pace['last'], pace['gap'], pace['floor']
+
     def ready_at(self):
         """The time (clock) at which the zone's next write may go: 0.0 before the first write. Without a gap it is the
         time of the last write (already past), so that among zones that may all write now, the one that wrote longest
         ago goes first (the zones take turns instead of one zone writing until it is refused)."""
+        if self.turns is not None and not self.turns.held:
+            self._learned(self.turns.peek())
         if self.last is None:
             return 0.0
         return self.last + max(self.gap, 0.0)
@@ -1000,6 +1029,12 @@ class ZonePacer(object):
         wait = self.ready_at() - self.clock()
         if wait > 0:
             self.sleep(wait)
+
+    def begin(self):
+        """Right before a write: take the zone's turn (with `turns`), then wait until the zone's pace lets the write go."""
+        if self.turns is not None:
+            self._learned(self.turns.take())
+        self.before_write()
 
     def after_write(self, refused):
         now = self.clock()
@@ -1014,6 +1049,15 @@ class ZonePacer(object):
         else:
             self.floor *= 0.999
             self.gap = max(self.floor * 1.1, self.gap * 0.9)
+        if self.turns is not None:
+            self.turns.give({'last': self.last, 'gap': self.gap, 'floor': self.floor})
+
+
+def zone_pacer(api, zone, clock, sleep):
+    """The ZonePacer of a zone; its writers take turns with the other processes of the controller when the API can say
+    whose account it is (AlidnsAPI.zone_turns)."""
+    turns_of = getattr(api, 'zone_turns', None)
+    return ZonePacer(clock, sleep, turns_of(zone, clock, sleep) if turns_of is not None else None)
 
 
 class PolicyRecorder(object):
@@ -1179,7 +1223,7 @@ class RecordsPipeline(object):
         cannot be read (or anything else goes wrong here), its domains get the error, those bound later too."""
         feed = self._ready(zone)
         try:
-            yield from zone_work(self.api, zone, feed, 'records', False, ZonePacer(self.clock, self.sleep), self.recorder)
+            yield from zone_work(self.api, zone, feed, 'records', False, zone_pacer(self.api, zone, self.clock, self.sleep), self.recorder)
         except Exception as exc:  # pylint: disable=broad-except
             for item in self._taken.get(zone, []):
                 if item.plan is None and item.error is None:
@@ -1332,6 +1376,8 @@ def reconcile_work(api, zone, items, pacer=None, recorder=None):
         for have in extra:
             yield pacer.ready_at() if pacer is not None else 0.0
             try:
+                if pacer is not None:
+                    pacer.begin()
                 api.delete_record(zone, have)
             except Exception as exc:  # pylint: disable=broad-except
                 item.error = exc
@@ -1381,6 +1427,8 @@ def zone_work(api, zone, items, step, check_mode=False, pacer=None, recorder=Non
             single.steps.append(write)
             yield pacer.ready_at() if pacer is not None else 0.0
             try:
+                if pacer is not None:
+                    pacer.begin()
                 run_steps(api, single, item.done)
             except Exception as exc:  # pylint: disable=broad-except
                 if write[0] == 'create' and getattr(exc, 'code', None) == 'DomainRecordDuplicate':
@@ -1592,7 +1640,7 @@ def run_list_step(api, progress, step, settings_of, check_mode=False, concurrenc
 
     def work(zone):
         return zone_work(api, zone, [item for item in alidns if item.zone == zone and item.error is None], step, check_mode,
-                         ZonePacer(clock, sleep), recorder)
+                         zone_pacer(api, zone, clock, sleep), recorder)
 
     # The zones take turns: a worker writes to whichever zone may take its next write first, instead of sleeping
     # through one zone's pace while other zones could go on (so the zones end together, not one after the other).

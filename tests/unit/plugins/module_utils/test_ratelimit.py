@@ -514,3 +514,118 @@ def test_processes_share_the_schedule(tmp_path):
     aggregate = (len(reservations) - 1) / elapsed
     assert aggregate <= rate * 1.02
     assert aggregate >= rate / 10
+
+
+# -- the turns of a zone's writers ---------------------------------------------------------------------------------------
+
+ZONE_KEY = ('%s\nexample.com' % KEY_ID, 'alidns', 'zone')
+
+
+def turns(directory, clock, key=ZONE_KEY, max_wait=1.0):
+    return _ratelimit.ZoneTurns(key, directory=str(directory), clock=clock, sleep=clock.sleep, max_wait=max_wait, poll=0.01)
+
+
+def test_a_turn_carries_the_zones_pace_to_the_next_writer(tmp_path, clock):
+    first = turns(tmp_path, clock)
+    assert first.shared and first.take() is None  # nothing learned yet
+    assert first.held
+    first.give({'last': clock() - 1, 'gap': 0.25, 'floor': 0.2})
+    assert not first.held
+    second = turns(tmp_path, clock)
+    assert second.peek() == {'last': clock() - 1, 'gap': 0.25, 'floor': 0.2}
+    assert second.take() == {'last': clock() - 1, 'gap': 0.25, 'floor': 0.2}
+    second.give({'last': clock(), 'gap': 0.3, 'floor': 0.2})
+    assert first.peek()['gap'] == 0.3
+
+
+def test_a_turn_held_elsewhere_is_waited_for_at_most_max_wait(tmp_path, clock):
+    holder = turns(tmp_path, clock)
+    holder.take()
+    waiter = turns(tmp_path, clock, max_wait=0.5)
+    assert waiter.take() is None and not waiter.held  # written anyway: turns only spare refusals
+    assert waiter.timeouts == 1 and waiter.waited >= 0.5
+    assert sum(clock.sleeps) == pytest.approx(0.5, abs=0.011)
+    waiter.give({'last': clock(), 'gap': 9.0, 'floor': 9.0})  # no turn held: nothing is stored
+    holder.give({'last': clock(), 'gap': 0.2, 'floor': 0.1})
+    assert waiter.peek()['gap'] == 0.2
+    assert waiter.take() == {'last': clock(), 'gap': 0.2, 'floor': 0.1} and waiter.timeouts == 1
+
+
+def test_other_zones_and_accounts_have_their_own_turns(tmp_path, clock):
+    one = turns(tmp_path, clock)
+    one.take()
+    other_zone = turns(tmp_path, clock, key=('%s\nexample.net' % KEY_ID, 'alidns', 'zone'))
+    other_account = turns(tmp_path, clock, key=('LTAI5tOtherAccountKey0001\nexample.com', 'alidns', 'zone'))
+    assert other_zone.take() is None and other_zone.held
+    assert other_account.take() is None and other_account.held
+    assert clock.sleeps == []
+    assert KEY_ID not in other_zone.name and 'example' not in other_zone.name
+
+
+@pytest.mark.parametrize('content', [b'', b'{', b'{"last": "x", "gap": 1, "floor": 0, "updated": 1}', b'[1]',
+                                     b'{"last": 1, "gap": -1, "floor": 0, "updated": 1}', b'{"last": NaN, "gap": 1, "floor": 0, "updated": 1}'])
+def test_an_unreadable_pace_is_learned_again(tmp_path, clock, content):
+    zone = turns(tmp_path, clock)
+    with open(zone.path, 'wb') as handle:
+        handle.write(content.replace(b'"updated": 1', b'"updated": %r' % clock()))
+    assert zone.peek() is None and zone.take() is None
+
+
+def test_a_pace_learned_long_ago_or_in_the_future_is_forgotten(tmp_path, clock):
+    zone = turns(tmp_path, clock)
+    zone.take()
+    zone.give({'last': clock(), 'gap': 0.5, 'floor': 0.4})
+    assert zone.peek() is not None
+    clock.advance(_ratelimit.ZONE_STATE_STALE + 1)
+    assert zone.peek() is None  # the zone may be faster now
+    zone.take()
+    zone.give({'last': clock(), 'gap': 0.5, 'floor': 0.4})
+    clock.now -= 60  # the clock was set back: the stored times are in its future
+    assert zone.peek() is None
+
+
+def test_zone_turns_for_keys_by_account_and_zone(tmp_path):
+    params = {'alicloud_access_key': KEY_ID, 'alidns_endpoint': None}
+    one = _ratelimit.zone_turns_for(params, 'Example.COM.', directory=str(tmp_path))
+    same = _ratelimit.zone_turns_for(params, 'example.com', directory=str(tmp_path))
+    other = _ratelimit.zone_turns_for(dict(params, alicloud_access_key='LTAI5tOtherAccountKey0001'), 'example.com', directory=str(tmp_path))
+    assert one.path == same.path != other.path
+    assert one.name.endswith('-alidns-zone')
+
+
+def test_zone_turns_fall_back_when_the_directory_cannot_be_used(tmp_path, clock, monkeypatch):
+    monkeypatch.setattr(_ratelimit, 'HAS_FCNTL', False)
+    zone = turns(tmp_path, clock)
+    assert not zone.shared and 'fcntl' in zone.fallback_reason
+    assert zone.take() is None and zone.peek() is None and not zone.held
+    zone.give({'last': 1.0, 'gap': 1.0, 'floor': 1.0})
+    assert not os.path.exists(zone.path) or os.path.getsize(zone.path) == 0
+
+
+def _hold_a_turn_until_killed(directory, ready):
+    zone = _ratelimit.ZoneTurns(ZONE_KEY, directory=directory)
+    zone.take()
+    ready.set()
+    time.sleep(60)
+
+
+def test_a_writer_killed_during_its_turn_does_not_hold_up_the_others(tmp_path):
+    context = multiprocessing.get_context('spawn')
+    ready = context.Event()
+    child = context.Process(target=_hold_a_turn_until_killed, args=(str(tmp_path), ready))
+    child.start()
+    try:
+        assert ready.wait(60)
+        waiter = _ratelimit.ZoneTurns(ZONE_KEY, directory=str(tmp_path), max_wait=0.3)
+        assert waiter.take() is None and waiter.timeouts == 1  # held by the child
+        child.kill()
+        child.join(30)
+        waiter.max_wait = 5.0
+        started = time.time()
+        assert waiter.take() is None and waiter.held  # the kernel released the dead writer's lock
+        assert time.time() - started < 1.0
+        waiter.give({'last': time.time(), 'gap': 0.0, 'floor': 0.0})
+    finally:
+        if child.is_alive():
+            child.kill()
+            child.join(30)

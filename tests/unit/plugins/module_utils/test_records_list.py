@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _records
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudServiceError
+from ansible_collections.alicloud_oss.domains.plugins.module_utils._ratelimit import ZoneTurns
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
     PlanError, Record, StepItem, ZonePacer, plan_cname, plan_cname_removal, plan_txt, plan_txt_removal, run_zone,
 )
@@ -294,6 +295,115 @@ def test_zone_pacer_settles_so_that_few_writes_are_refused():
         pacer.after_write(refused)
     assert refusals <= 5  # at most 1.025 attempts per write
     assert now[0] < 200 * 0.25  # and not much slower than the zone allows (0.2 s a write)
+
+
+def test_zone_pacers_with_turns_share_the_zones_pace(tmp_path):
+    from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import FakeClock
+    clock = FakeClock(1700000000.0)
+
+    def pacer():
+        return ZonePacer(clock, clock.sleep, ZoneTurns(('key\nexample.com', 'alidns', 'zone'), directory=str(tmp_path), clock=clock,
+                                                       sleep=clock.sleep))
+    first = pacer()
+    for refused in (0, 1, 1):
+        first.begin()
+        clock.advance(0.03)
+        first.after_write(refused)
+    assert first.gap == pytest.approx(_records.ZONE_GAP_STEP * 1.5) and not first.turns.held
+    # Another process's pacer of the zone starts from what the first one learned, not from nothing.
+    second = pacer()
+    assert second.ready_at() == pytest.approx(first.last + first.gap)
+    clock.sleeps[:] = []
+    second.begin()
+    assert clock.sleeps == [pytest.approx(first.gap)] and second.turns.held
+    clock.advance(0.03)
+    second.after_write(0)
+    assert first.ready_at() == pytest.approx(second.last + second.gap)  # and the first sees the second's write
+
+
+def test_zone_pacer_without_turns_shares_nothing(tmp_path):
+    now = [0.0]
+    one = ZonePacer(lambda: now[0], lambda seconds: None)
+    one.begin()
+    one.after_write(1)
+    other = ZonePacer(lambda: now[0], lambda seconds: None)
+    assert one.ready_at() > 0 and other.ready_at() == 0.0
+
+
+def _write_to_zones(directory, services, writes, interval, barrier, queue, shared):
+    """A fork that makes `writes` writes to each zone of `services` (zone -> file of the time of the zone's last accepted
+    write), one zone after the other: the zone refuses a write within `interval` of the last one it accepted (as Alibaba
+    Cloud DNS does), the retry policy retries it, and the pacer learns from the refusals."""
+    import fcntl
+    import json
+    import os
+    import time
+    spans = {}
+    refusals = {}
+    barrier.wait()
+    for zone, service in sorted(services.items()):
+        turns = ZoneTurns(('key\n%s' % zone, 'alidns', 'zone'), account_key=('key', 'alidns', 'zones'), directory=directory) if shared else None
+        pacer = ZonePacer(time.time, time.sleep, turns)
+        spans[zone], refusals[zone] = [], 0
+        for dummy in range(writes):
+            pacer.before_write()
+            pacer.begin()
+            started = time.time()
+            refused = 0
+            while True:
+                time.sleep(0.003)  # the call
+                with open(service, 'r+') as handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX)
+                    last = json.loads(handle.read() or '0')
+                    now = time.time()
+                    if now - last >= interval:
+                        handle.seek(0)
+                        handle.write(json.dumps(now))
+                        handle.truncate()
+                        break
+                refused += 1
+                time.sleep(0.02)  # the policy's retry after a too-early answer
+            spans[zone].append((started, time.time(), os.getpid()))
+            refusals[zone] += refused
+            pacer.after_write(refused)
+    queue.put((spans, refusals))
+
+
+@pytest.mark.parametrize('shared', [True, False])
+def test_forks_writing_to_zones_take_turns_and_are_seldom_refused(tmp_path, shared):
+    import multiprocessing
+    context = multiprocessing.get_context('spawn')
+    services = {}
+    for zone in ('a.example', 'b.example'):
+        services[zone] = str(tmp_path / zone)
+        (tmp_path / zone).write_text('0')
+    processes, writes, interval = 4, 8, 0.05
+    barrier = context.Barrier(processes)
+    queue = context.Queue()
+    children = [context.Process(target=_write_to_zones, args=(str(tmp_path), services, writes, interval, barrier, queue, shared))
+                for dummy in range(processes)]
+    for child in children:
+        child.start()
+    try:
+        reports = [queue.get(timeout=120) for dummy in children]
+    finally:
+        for child in children:
+            child.join(30)
+    overlaps = {}
+    refusals = {}
+    for zone in services:
+        spans = sorted(span for report in reports for span in report[0][zone])
+        overlaps[zone] = sum(1 for earlier, later in zip(spans, spans[1:]) if later[0] < earlier[1])
+        refusals[zone] = sum(report[1][zone] for report in reports)
+    total = processes * writes * len(services)
+    if shared:
+        assert overlaps == {'a.example': 0, 'b.example': 0}  # one write at a time per zone, whichever process makes it
+        # The first zone learns its pace with a few refusals; the second starts from it (the account's pace).
+        assert refusals['b.example'] <= 2, refusals
+        assert sum(refusals.values()) <= 0.1 * total, refusals  # at most 1.1 attempts per accepted write
+    else:
+        # Without turns the forks write at once (what the turns are for): this arm shows the other one can fail.
+        assert sum(overlaps.values()) > 0 and sum(refusals.values()) > 0.1 * total, refusals
 
 
 def test_policy_recorder_counts_the_too_early_refusals_of_this_thread():

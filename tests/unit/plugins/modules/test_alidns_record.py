@@ -38,7 +38,7 @@ class FakeAlidns(object):
                          'example.net': ('Alibaba Cloud DNS', 'mianfei', 600)}
         self.info_reads = 0
 
-    def __call__(self, params):
+    def __call__(self, params, policy_factory=None):
         self.built += 1
         self.params = params
         return self
