@@ -572,6 +572,12 @@ def fleets_section(lines, fleets, docs):
                 lines.append('')
 
 
+def refusals_text(refusals):
+    """'AddDomainRecord: LastOperationNotFinished 3, Throttling.User 1; PutCname: ...' from the emulator's refusal counts."""
+    return '; '.join('%s: %s' % (action, ', '.join('%s %d' % (code, n) for code, n in sorted(codes.items())))
+                     for action, codes in sorted((refusals or {}).items()))
+
+
 def throttle_runs_section(lines, throttle, docs):
     together = throttle.get('cap_applies_to') == 'all writes together'
     cap_text = ('all write actions of both APIs together: `throttle_rps: {"writes": %d}`' % throttle['cap'] if together else
@@ -619,8 +625,11 @@ def throttle_runs_section(lines, throttle, docs):
     for mode, run in sorted(throttle['runs'].items()):
         writes = dict((a, e['writes']) for a, e in sorted(run['calls']['by_action'].items()) if e['writes'])
         per_domain = ', '.join('%s %d (%.3f per domain)' % (a, n, n / float(run['domains'])) for a, n in writes.items())
-        lines.append('- %s mode: write attempts by action: %s. Stretches of writes (seconds since the run began: attempts, '
-                     'attempts per second): %s.' % (mode, per_domain, '; '.join(
+        refusals = run['calls'].get('refusals')
+        refused = (' Refused attempts, by action and answer: %s.' % refusals_text(refusals) if refusals else
+                   (' No attempt was refused.' if refusals is not None else ''))
+        lines.append('- %s mode: write attempts by action: %s.%s Stretches of writes (seconds since the run began: attempts, '
+                     'attempts per second): %s.' % (mode, per_domain, refused, '; '.join(
                          '%.1f-%.1f: %d, %.2f/s' % (a, b, n, n / (b - a) if b > a else 0) for a, b, n in run['phases'])))
     lines.append('')
     _figure(lines, docs, 'bench-throttle.png', 'Cumulative writes under a cap of %d per second' % throttle['cap'], throttle)

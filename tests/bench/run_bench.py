@@ -112,7 +112,8 @@ def measured_run(ctx, name, playbook, inventory, forks, args=(), sample=False, t
     return run, {
         'wall': round(run.wall, 2), 'cpu': round(cpu, 2), 'rc': run.rc, 'hosts': len(run.hosts()),
         'failed_hosts': len(run.failed_hosts()), 'changed_hosts': len(run.changed_hosts()), 'changed_tasks': run.changed_total(),
-        'calls': {'reads': calls['reads'], 'writes': calls['writes'], 'by_action': calls['by_action']},
+        'calls': {'reads': calls['reads'], 'writes': calls['writes'], 'by_action': calls['by_action'],
+                  'refusals': calls.get('refusals') or {}},
         'tasks_per_host': run.tasks_per_host(), 'module_tasks_per_host': run.module_tasks_per_host(),
         'task_breakdown': run.task_breakdown(), 'top_tasks': top_tasks(run), 'module_runs': run.module_runs(),
         'timeline': timeline, 'log': os.path.relpath(run.output_path, ctx.work),
@@ -814,6 +815,8 @@ def bench_throttle(ctx):
                 '; '.join('%s sustained %.2f/s over %.1fs of writing, %.3f attempts per accepted' % (
                     api, fig['sustained_rate'] or 0, fig['write_busy'], fig['attempts_per_accepted']) for api, fig in sorted(entry['apis'].items())),
                 cap, rate, len(entry['problems'])))
+        import render  # pylint: disable=import-outside-toplevel
+        log('throttle %s: refusals by action and answer: %s' % (mode, render.refusals_text(entry['calls'].get('refusals')) or 'none'))
         ctx.emu.clear_faults()
     return result
 

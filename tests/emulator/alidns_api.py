@@ -109,7 +109,8 @@ class AlidnsApi:
             body['AccessDeniedDetail'] = dict(err.refusal.detail(request_id))
         return json_response(err.status, body, {'Content-Type': 'application/json;charset=utf-8', 'x-acs-request-id': request_id})
 
-    def injected(self, _call, code):
+    def injected(self, call, code):
+        self.emu.calls.refusal(call.action, code)
         return self.error_response({
             'Throttling': ApiError('Throttling.User', 'Request was denied due to user flow control.'),
             'ServiceUnavailable': ApiError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503),

@@ -189,6 +189,14 @@ class Calls:
         self.by_account = {}
         self.by_signature = {}
         self.by_signature_total = {}
+        self.refusals = {}
+
+    def refusal(self, action, code):
+        """Count an answer that refuses a call so that it be retried (Throttling, LastOperationNotFinished, an injected
+        ServiceUnavailable or InternalError), by action and code: what the extra attempts of a run were."""
+        with self.lock:
+            per_code = self.refusals.setdefault(action, {})
+            per_code[code] = per_code.get(code, 0) + 1
 
     def record(self, action, account, write, scheme=None, signer=None):
         """Count one API call. `scheme` (one of SCHEMES) also counts it in by_signature, under the account of its
@@ -215,9 +223,11 @@ class Calls:
         with self.lock:
             self.by_account = {}
             self.by_signature = {}
+            self.refusals = {}
 
     def snapshot(self):
         with self.lock:
+            refusals = copy.deepcopy(self.refusals)
             by_account = copy.deepcopy(self.by_account)
             by_signature = copy.deepcopy(self.by_signature)
             by_signature_total = copy.deepcopy(self.by_signature_total)
@@ -231,4 +241,4 @@ class Calls:
                     total['refused'] = total.get('refused', 0) + entry['refused']
         return {'reads': sum(e['reads'] for e in by_action.values()), 'writes': sum(e['writes'] for e in by_action.values()),
                 'refused': sum(e.get('refused', 0) for e in by_action.values()), 'by_action': by_action, 'by_account': by_account, 'by_signature': by_signature,
-                'by_signature_total': by_signature_total}
+                'by_signature_total': by_signature_total, 'refusals': refusals}

@@ -141,6 +141,7 @@ class OssApi:
         return Response(err.status, _xml(root), headers)
 
     def injected(self, call, code):
+        self.emu.calls.refusal(call.action, code)
         if code == 'Throttling':
             err = OssError(503, 'ServiceUnavailable', 'Please reduce your request rate.')
         elif code == 'ServiceUnavailable':

@@ -103,8 +103,13 @@ def test_throttle_all_writes_together(emu):
     if time.monotonic() - started < 1.0:
         assert outcomes == ['ok', 'ok', 'throttled', 'throttled'], outcomes
     assert reads == [200] * 5
-    calls = emu.ok('GET', 'calls')['by_action']
+    snapshot = emu.ok('GET', 'calls')
+    calls = snapshot['by_action']
     assert calls['AddDomainRecord']['writes'] == 3 and calls['PutCname']['writes'] == 1
+    # The refusals are counted by action and answer (the bench tells the extra attempts of a run apart with them).
+    refused = outcomes.count('throttled')
+    assert sum(sum(codes.values()) for codes in snapshot['refusals'].values()) == refused
+    assert set(code for codes in snapshot['refusals'].values() for code in codes) <= {'Throttling'}
     time.sleep(1.05)
     bucket.put_bucket_cname(PutBucketCnameRequest('wcap.example.com'))
 
@@ -230,8 +235,10 @@ def test_zone_writes_too_close_together(emu):
     time.sleep(0.55)
     add('paced3')
     assert client.describe_sub_domain_records(m.DescribeSubDomainRecordsRequest(sub_domain='paced2.example.com')).body.total_count == 1
-    calls = emu.ok('GET', 'calls')['by_action']
+    snapshot = emu.ok('GET', 'calls')
+    calls = snapshot['by_action']
     assert calls['AddDomainRecord']['writes'] == 6 and calls['DeleteDomainRecord']['writes'] == 1
+    assert snapshot['refusals'] == {'AddDomainRecord': {'LastOperationNotFinished': 1}, 'DeleteDomainRecord': {'LastOperationNotFinished': 1}}
     emu.ok('POST', 'settings', {'zone_write_interval': 0})
     add('paced4')
     add('paced5')
@@ -264,7 +271,7 @@ def test_call_counts(emu):
     emu.ok('POST', 'calls/reset')
     calls = emu.ok('GET', 'calls')
     assert calls.pop('by_signature_total')  # counted since the process started: a reset leaves it alone
-    assert calls == {'reads': 0, 'writes': 0, 'refused': 0, 'by_action': {}, 'by_account': {}, 'by_signature': {}}
+    assert calls == {'reads': 0, 'writes': 0, 'refused': 0, 'by_action': {}, 'by_account': {}, 'by_signature': {}, 'refusals': {}}
 
 
 def test_call_counts_by_signature(emu):
