@@ -363,7 +363,8 @@ class ZoneTurns(object):
     the lock is held through the write and released by give(pace), which stores the new pace. A process that dies during
     its write loses its lock with it (the kernel releases it). peek() reads the pace without a turn (to order the zones of
     a run). A zone with no pace of its own yet starts from the account's (`account_key`): the pace of the last zone of the
-    account that was refused a write ({'last': None, ...}), so that each new zone does not learn it again with refusals.
+    account that was refused a write ({'last': None, ...}), so that each new zone does not learn it again with refusals;
+    so does a zone whose writes were never refused (see _with_account()).
     Times are readings of `clock`. The files are kept like the rate limiters' schedules (keys hashed); when they cannot
     be used the turns are not shared (`shared` false, `fallback_reason`) and take() returns None. Turns only spare
     refusals: a writer that cannot get one in time writes anyway, and the retry policy does the rest.
@@ -421,11 +422,20 @@ class ZoneTurns(object):
             pace['last'] = None
         return pace
 
+    def _with_account(self, pace):
+        """The zone's pace, completed with the account's: the account's alone when the zone has none; the account's gap
+        and floor when the zone's writes were never refused (floor 0: they came far enough apart, which says nothing of
+        what the zone needs - the writes of a rate-limited list run, say, before the forks of a per-host run)."""
+        account = self._account_pace()
+        if pace is None or account is None or pace['floor'] > 0:
+            return pace or account
+        return dict(pace, gap=max(pace['gap'], account['gap']), floor=account['floor'])
+
     def peek(self):
-        """The zone's pace as its file holds it now, else the account's (None: none known, or not shared)."""
+        """The zone's pace as its file holds it now, completed with the account's (None: none known, or not shared)."""
         if not self.shared:
             return None
-        return self._read(self.path) or self._account_pace()
+        return self._with_account(self._read(self.path))
 
     def take(self):
         """Wait for the zone's turn (at most max_wait seconds); return the pace as peek() does (None when none is known,
@@ -458,7 +468,7 @@ class ZoneTurns(object):
         self.waited += self._clock() - started
         self._fd = fd
         try:
-            return self._parse(_read_all(fd)) or self._account_pace()
+            return self._with_account(self._parse(_read_all(fd)))
         except (IOError, OSError):
             return None
 

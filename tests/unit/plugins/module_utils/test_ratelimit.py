@@ -584,6 +584,25 @@ def test_a_pace_learned_long_ago_or_in_the_future_is_forgotten(tmp_path, clock):
     assert zone.peek() is None
 
 
+def test_a_zone_never_refused_takes_the_gap_other_zones_of_the_account_needed(tmp_path, clock):
+    account = ('%s' % KEY_ID, 'alidns', 'zones')
+    calm = _ratelimit.ZoneTurns(ZONE_KEY, account_key=account, directory=str(tmp_path), clock=clock, sleep=clock.sleep)
+    calm.take()
+    calm.give({'last': clock() - 5, 'gap': 0.0, 'floor': 0.0})  # its writes came far apart: never refused
+    assert calm.peek() == {'last': clock() - 5, 'gap': 0.0, 'floor': 0.0}  # nothing is known of the account yet
+    busy = _ratelimit.ZoneTurns(('%s\nexample.net' % KEY_ID, 'alidns', 'zone'), account_key=account, directory=str(tmp_path),
+                                clock=clock, sleep=clock.sleep)
+    assert busy.take() is None
+    busy.give({'last': clock(), 'gap': 0.22, 'floor': 0.19})  # refused at 0.19 s: the account's pace now
+    assert calm.peek() == {'last': clock() - 5, 'gap': 0.22, 'floor': 0.19}
+    assert calm.take() == {'last': clock() - 5, 'gap': 0.22, 'floor': 0.19}
+    calm.give({'last': clock(), 'gap': 0.3, 'floor': 0.25})  # a zone that learned its own pace keeps it
+    assert calm.peek() == {'last': clock(), 'gap': 0.3, 'floor': 0.25}
+    new = _ratelimit.ZoneTurns(('%s\nexample.org' % KEY_ID, 'alidns', 'zone'), account_key=account, directory=str(tmp_path),
+                               clock=clock, sleep=clock.sleep)
+    assert new.peek() == {'last': None, 'gap': 0.3, 'floor': 0.25}  # a new zone starts from the last refused pace
+
+
 def test_zone_turns_for_keys_by_account_and_zone(tmp_path):
     params = {'alicloud_access_key': KEY_ID, 'alidns_endpoint': None}
     one = _ratelimit.zone_turns_for(params, 'Example.COM.', directory=str(tmp_path))
