@@ -358,6 +358,37 @@ def targets_13(results):
     return rows
 
 
+def ceilings_13(results):
+    """What the machine and the default rates allow at most, for the targets they put out of reach (computed from the
+    measured runs: the floor's pace, and the record writes at the default rate)."""
+    lines = []
+    fleets = results.get('fleets') or {}
+    floor = fleets.get('floor_wall')
+    throttle = results.get('throttle') or {}
+    per_host = (throttle.get('runs') or {}).get('per-host')
+    if floor and per_host and per_host.get('apis'):
+        pace = fleets['floor_hosts'] / floor
+        lines.append('Per-host mode under the cap: a domain makes one write to each API, so an API can get no more writes per second '
+                     'than the hosts a per-host run gets through. The floor itself (%d hosts, forks %d, one `ansible.builtin.ping` '
+                     'each, no API call) gets through %.1f hosts per second (the fleets section\'s quickest floor run): '
+                     '%.0f%% of a %d writes/s cap at the very most, below the 95%% target, for any per-host design. Per-host '
+                     'mode\'s own runs pass through %.2f hosts per second (%d domains in %.1f s).' % (
+                         fleets['floor_hosts'], fleets['floor_forks'], pace, 100.0 * pace / per_host['cap'], per_host['cap'],
+                         per_host['domains'] / per_host['wall'], per_host['domains'], per_host['wall']))
+    sizes = fleets.get('sizes') or {}
+    small, large = (sizes.get('200') or {}).get('list'), (sizes.get('1000') or {}).get('list')
+    if small and large:
+        writes = 1000 / float(DEFAULT_WRITE_RATES['alidns'])
+        lines.append('List mode, 1000 domains: their 1000 record writes take %.1f s at the default %d per second to Alibaba Cloud '
+                     'DNS, so the 1000-domain run cannot take less than that plus what a run costs whatever its size; within 3 x a '
+                     '200-domain run of %.1f s is %.1f s. See "What bounds a first converge" below; with '
+                     '`custom_domain_api_write_rate` raised (an account with a higher quota) the bound moves.' % (
+                         writes, DEFAULT_WRITE_RATES['alidns'], small['first']['wall'], 3 * small['first']['wall']))
+    if lines:
+        lines = [line for text in lines for line in (text, '')]
+    return lines
+
+
 def _by_module(run):
     return ', '.join('%s %.2f' % (m, n) for m, n in run.get('module_runs_per_domain_by_module', {}).items()) or 'no module run counted'
 
@@ -797,6 +828,7 @@ def render(results, docs):
         lines += ['## Targets of issue 13', '', '| target | measured | met |', '|---|---|---|']
         lines += ['| %s | %s | %s |' % (t, m, 'met' if ok else '**not met**') for t, m, ok in rows13]
         lines.append('')
+        lines += ceilings_13(results)
     rows = targets(results)
     if rows:
         lines += ['## Earlier targets', '', '| target | measured | met |', '|---|---|---|']
