@@ -34,7 +34,7 @@ description:
     (C(LastOperationNotFinished), which the shared retry policy retries). A second CNAME record is never created - after the
     writes, a zone where CNAME records were created is read back once and a duplicate is removed.
   - The writers of one zone take turns across the runs of the controller too (Ansible forks, each writing its own host's
-    record, and concurrent runs): one write to the zone at a time, and the spacing each writer learned from refusals is
+    record, and concurrent runs) - one write to the zone at a time, and the spacing each writer learned from refusals is
     shared, in a small lock file per account and zone next to the rate limits' schedules in the controller's temporary
     directory. A zone with nothing learned yet starts from the spacing the account's other zones needed. A writer that
     cannot get its turn within 30 s writes anyway.
