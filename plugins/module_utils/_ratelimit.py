@@ -108,17 +108,23 @@ def key_name(key):
     return digest(str(key))
 
 
-def _parse_state(data):
-    """(tat, updated) from a schedule file's bytes; (None, None) when missing, empty or unreadable."""
+def _numbers(data, names):
+    """{name: float} of a state file's bytes (JSON); None when missing, empty, unreadable, or a number is NaN or infinite
+    (a corrupt file: start over)."""
     try:
         state = json.loads(data.decode('utf-8'))
-        tat = float(state['tat'])
-        updated = float(state['updated'])
+        numbers = dict((name, float(state[name])) for name in names)
     except (ValueError, TypeError, KeyError, AttributeError, UnicodeError):
-        return None, None
-    if not (math.isfinite(tat) and math.isfinite(updated)):
-        return None, None  # NaN or infinite: a corrupt file, start over
-    return tat, updated
+        return None
+    if not all(math.isfinite(value) for value in numbers.values()):
+        return None
+    return numbers
+
+
+def _parse_state(data):
+    """(tat, updated) from a schedule file's bytes; (None, None) when missing, empty or unreadable."""
+    state = _numbers(data, ('tat', 'updated'))
+    return (state['tat'], state['updated']) if state else (None, None)
 
 
 def schedule(tat, updated, now, interval, tolerance):
@@ -392,12 +398,8 @@ class ZoneTurns(object):
         return self._fd is not None
 
     def _parse(self, data, names=('last', 'gap', 'floor')):
-        try:
-            state = json.loads(data.decode('utf-8'))
-            pace = dict((name, float(state[name])) for name in names + ('updated',))
-        except (ValueError, TypeError, KeyError, AttributeError, UnicodeError):
-            return None
-        if not all(math.isfinite(value) for value in pace.values()):
+        pace = _numbers(data, names + ('updated',))
+        if pace is None:
             return None
         now = self._clock()
         if pace['updated'] > now or now - pace['updated'] > ZONE_STATE_STALE or pace.get('last', now) > now:

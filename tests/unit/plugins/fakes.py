@@ -180,3 +180,18 @@ class JsonApiServer(object):
     def __exit__(self, *exc_info):
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+def run_processes(context, count, target, args, timeout=60):
+    """Start `count` processes of target(*args, barrier, queue) (a multiprocessing context's Process), which wait at the
+    barrier so that they start together and each put one report on the queue; return the reports."""
+    barrier = context.Barrier(count)
+    queue = context.Queue()
+    children = [context.Process(target=target, args=tuple(args) + (barrier, queue)) for dummy in range(count)]
+    for child in children:
+        child.start()
+    try:
+        return [queue.get(timeout=timeout) for dummy in children]
+    finally:
+        for child in children:
+            child.join(30)

@@ -22,7 +22,7 @@ from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud imp
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._ratelimit import (
     DEFAULT_RATES, RateLimiter, account_identity, default_directory, key_name, limiter_for, rates_from_params, schedule,
 )
-from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import FakeClock
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import FakeClock, run_processes
 
 KEY_ID = 'LTAI5tTestKeyIdDoNotStore01'
 KEY = (KEY_ID, 'alidns', 'write')
@@ -484,16 +484,7 @@ def test_processes_share_the_schedule(tmp_path):
     context = multiprocessing.get_context('fork' if fork else 'spawn')
     rate, count, processes = 200.0, 15, 3
     interval = 1.0 / rate
-    barrier = context.Barrier(processes)
-    queue = context.Queue()
-    children = [context.Process(target=_child, args=(str(tmp_path), rate, count, barrier, queue)) for dummy in range(processes)]
-    for child in children:
-        child.start()
-    try:
-        reports = [queue.get(timeout=60) for dummy in children]
-    finally:
-        for child in children:
-            child.join(30)
+    reports = run_processes(context, processes, _child, (str(tmp_path), rate, count))
     for pid, shared, records in reports:
         assert shared is True, records
     reservations = sorted((now, waited, done, pid) for pid, shared, records in reports for now, waited, done in records)

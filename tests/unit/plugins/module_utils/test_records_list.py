@@ -13,6 +13,7 @@ import pytest
 from ansible_collections.alicloud_oss.domains.plugins.module_utils import _records
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._alicloud import AlicloudServiceError
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._ratelimit import ZoneTurns
+from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import FakeClock, run_processes
 from ansible_collections.alicloud_oss.domains.plugins.module_utils._records import (
     PlanError, Record, StepItem, ZonePacer, plan_cname, plan_cname_removal, plan_txt, plan_txt_removal, run_zone,
 )
@@ -298,7 +299,6 @@ def test_zone_pacer_settles_so_that_few_writes_are_refused():
 
 
 def test_zone_pacers_with_turns_share_the_zones_pace(tmp_path):
-    from ansible_collections.alicloud_oss.domains.tests.unit.plugins.fakes import FakeClock
     clock = FakeClock(1700000000.0)
 
     def pacer():
@@ -330,7 +330,7 @@ def test_zone_pacer_without_turns_shares_nothing(tmp_path):
     assert one.ready_at() > 0 and other.ready_at() == 0.0
 
 
-def _write_to_zones(directory, services, writes, interval, barrier, queue, shared):
+def _write_to_zones(directory, services, writes, interval, shared, barrier, queue):
     """A fork that makes `writes` writes to each zone of `services` (zone -> file of the time of the zone's last accepted
     write), one zone after the other: the zone refuses a write within `interval` of the last one it accepted (as Alibaba
     Cloud DNS does), the retry policy retries it, and the pacer learns from the refusals."""
@@ -378,17 +378,7 @@ def test_forks_writing_to_zones_take_turns_and_are_seldom_refused(tmp_path, shar
         services[zone] = str(tmp_path / zone)
         (tmp_path / zone).write_text('0')
     processes, writes, interval = 4, 8, 0.05
-    barrier = context.Barrier(processes)
-    queue = context.Queue()
-    children = [context.Process(target=_write_to_zones, args=(str(tmp_path), services, writes, interval, barrier, queue, shared))
-                for dummy in range(processes)]
-    for child in children:
-        child.start()
-    try:
-        reports = [queue.get(timeout=120) for dummy in children]
-    finally:
-        for child in children:
-            child.join(30)
+    reports = run_processes(context, processes, _write_to_zones, (str(tmp_path), services, writes, interval, shared), timeout=120)
     overlaps = {}
     refusals = {}
     for zone in services:
